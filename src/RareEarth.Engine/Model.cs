@@ -1,0 +1,232 @@
+namespace RareEarth.Engine;
+
+/// <summary>Kind of export regime a country applies to one material and destination.</summary>
+public enum RegimeKind : byte { Open = 0, Quota = 1, Licence = 2, Ban = 3 }
+
+/// <summary>What a firm does: the stage is a label, the recipe (inputs and outputs) is data.</summary>
+public sealed class ProcessSpec
+{
+    public required string Id { get; init; }
+    public required string Stage { get; init; }
+    /// <summary>Tonnes of each material consumed per unit of activity (dense, length = materials).</summary>
+    public required double[] Inputs { get; init; }
+    /// <summary>Tonnes of each material produced per unit of activity (dense, length = materials).</summary>
+    public required double[] Outputs { get; init; }
+    /// <summary>Inputs whose intensity R&amp;D can lower (thrifting), by material index.</summary>
+    public required bool[] Thriftable { get; init; }
+    /// <summary>True for processes whose output is counted as recycling rather than primary production.</summary>
+    public bool IsRecycling { get; init; }
+}
+
+/// <summary>
+/// The compiled, immutable world: plain arrays indexed by material, country, firm and sector.
+/// Built once from a scenario; the engine only reads it.
+/// </summary>
+public sealed class Model
+{
+    // ---- calendar ----
+    public required int StartYear { get; init; }
+    public required int StartMonth { get; init; }   // 1..12
+    public required int Months { get; init; }
+    /// <summary>Month index of the shock (decoupling and baselines are measured from it); -1 if none.</summary>
+    public required int ShockMonth { get; init; }
+
+    // ---- materials ----
+    public required string[] MaterialIds { get; init; }
+    public required string[] MaterialKinds { get; init; }
+    /// <summary>Reference price per material, USD/kg (the price the world data was calibrated around).</summary>
+    public required double[] RefPrice { get; init; }
+    /// <summary>Lowest price any seller accepts (handling cost), USD/kg.</summary>
+    public required double[] MinPrice { get; init; }
+    /// <summary>Tonnes of rare-earth oxide per tonne of material, for quota accounting.</summary>
+    public required double[] ReoContent { get; init; }
+    /// <summary>Months of a firm's own output it keeps before discarding surplus co-product (explicit loss).</summary>
+    public required double[] MaxOutputCover { get; init; }
+
+    // ---- price regions (exactly two: the controlling supplier's region 0 and the rest 1) ----
+    public required string[] RegionIds { get; init; }
+
+    // ---- processes ----
+    public required ProcessSpec[] Processes { get; init; }
+
+    // ---- countries ----
+    public required string[] CountryIds { get; init; }
+    public required int[] CountryRegion { get; init; }
+    /// <summary>Initial export regime [country, material, destination].</summary>
+    public required RegimeKind[] RegimeKind0 { get; init; }
+    public required double[] RegimeApproval0 { get; init; }
+    public required int[] RegimeDelay0 { get; init; }
+    /// <summary>Export duty as a share of price [country, material].</summary>
+    public required double[] Duty0 { get; init; }
+    /// <summary>Annual export quota in t REO [country], or +inf when none.</summary>
+    public required double[] Quota0 { get; init; }
+    /// <summary>Materials the quota covers [country, material].</summary>
+    public required bool[] QuotaCovers0 { get; init; }
+    /// <summary>Value share above which foreign goods embedding this country's controlled content need its licence [country], +inf = no rule.</summary>
+    public required double[] EmbeddedShare0 { get; init; }
+    /// <summary>Hoarding: how strongly perceived risk raises target coverage, per country.</summary>
+    public required double[] HoardingGain { get; init; }
+    /// <summary>Half-life of perceived risk, months.</summary>
+    public required double[] RiskHalfLife { get; init; }
+    /// <summary>Reaction rule: when export revenue of controlled materials falls below this share of its pre-control level, approval rates rise by RelaxStep per month. 0 disables.</summary>
+    public required double[] RelaxRevenueShare { get; init; }
+    public required double[] RelaxStep { get; init; }
+    /// <summary>Annual production quota per country and process, t of activity per year (+inf none) [country, process].</summary>
+    public required double[] ProductionQuota0 { get; init; }
+
+    // ---- stockpiles [country, material] ----
+    public required double[] Stockpile0 { get; init; }
+    public required double[] StockpileTarget0 { get; init; }
+    public required double[] StockpileFillRate { get; init; }   // t/month
+    public required double[] StockpileMaxPriceMultiple { get; init; }
+    public required double[] StockpileReleaseShortage { get; init; } // shortage share that triggers release
+    public required double[] StockpileReleaseRate { get; init; } // t/month
+
+    // ---- firms ----
+    public required string[] FirmIds { get; init; }
+    public required int[] FirmCountry { get; init; }
+    public required int[] FirmProcess { get; init; }
+    public required double[] FirmCapacity0 { get; init; }      // activity t/yr
+    public required double[] FirmUnitCost { get; init; }       // USD/kg of activity (excl. inputs)
+    /// <summary>Initial inventory [firm, material], t.</summary>
+    public required double[] FirmInventory0 { get; init; }
+    public required double[] FirmInputCoverage { get; init; }  // target months of inputs
+    public required double[] FirmInitialUtilisation { get; init; }
+    public required double[] FirmHurdle { get; init; }         // margin share needed to invest
+    public required double[] FirmMaxGrowth { get; init; }      // share of capacity per year
+    public required double[] FirmMinProject { get; init; }     // t/yr
+    public required int[] FirmLeadMonths { get; init; }
+    public required int[] FirmRampMonths { get; init; }
+    public required double[] FirmRndRate { get; init; }        // R&D stock gained per month per unit price excess
+    public required double[] FirmRndHalf { get; init; }        // R&D stock giving half of max thrift
+    public required double[] FirmMaxThrift { get; init; }      // max share cut of thriftable inputs
+    public required int[] FirmRndLag { get; init; }            // requalification lag, months
+    public required double[] FirmChokeMultiple { get; init; }  // input price (x ref) where the firm stops buying
+
+    // ---- end-use sectors ----
+    public required string[] SectorIds { get; init; }
+    public required string[] SectorNames { get; init; }
+    public required int[] SectorCountry { get; init; }
+    public required int[] SectorMaterial { get; init; }
+    public required double[] SectorDemand0 { get; init; }      // t/yr at start
+    public required double[] SectorGrowth { get; init; }       // per year
+    public required double[] SectorElasticity { get; init; }   // short-run, positive number
+    public required double[] SectorChokeMultiple { get; init; }
+    public required double[] SectorCoverage { get; init; }     // target months
+    public required double[] SectorStock0 { get; init; }       // months of demand held at start
+    public required double[] SectorLossPerTonne { get; init; } // USD of value added lost per t short
+    public required double[] SectorSubstMax { get; init; }     // max share of RE-free designs
+    public required double[] SectorSubstRate { get; init; }
+    public required double[] SectorSubstHalf { get; init; }
+    public required int[] SectorSubstLag { get; init; }
+
+    // ---- offtake deals (seller firm -> buyer country) ----
+    public required string[] OfftakeIds { get; init; }
+    public required int[] OfftakeFirm { get; init; }
+    public required int[] OfftakeBuyer { get; init; }
+    public required int[] OfftakeMaterial { get; init; }
+    public required double[] OfftakeTonnesPerMonth { get; init; }
+    public required int[] OfftakeStart { get; init; }
+    public required int[] OfftakeEnd { get; init; }
+
+    // ---- price floors (government tops up a firm's sales to a floor) ----
+    public required int[] FloorCountry { get; init; }
+    public required int[] FloorFirm { get; init; }
+    public required int[] FloorMaterial { get; init; }
+    public required double[] FloorPrice { get; init; }   // USD/kg
+    public required int[] FloorStart { get; init; }
+    public required int[] FloorEnd { get; init; }
+
+    // ---- behaviour (global) ----
+    public required Behaviour Behaviour { get; init; }
+
+    /// <summary>Dated events, sorted by month (stable in file order).</summary>
+    public required ScenarioEvent[] Events { get; init; }
+
+    public int M => MaterialIds.Length;
+    public int C => CountryIds.Length;
+    public int F => FirmIds.Length;
+    public int S => SectorIds.Length;
+    public int P => Processes.Length;
+
+    /// <summary>Calendar label of month index t, e.g. "2010-09".</summary>
+    public string MonthLabel(int t)
+    {
+        int m0 = StartYear * 12 + (StartMonth - 1) + t;
+        return $"{m0 / 12:D4}-{m0 % 12 + 1:D2}";
+    }
+
+    /// <summary>Calendar month (1..12) of month index t.</summary>
+    public int CalendarMonth(int t) => (StartMonth - 1 + t) % 12 + 1;
+
+    public int IndexOfCountry(string id) => Array.IndexOf(CountryIds, id);
+    public int IndexOfMaterial(string id) => Array.IndexOf(MaterialIds, id);
+}
+
+/// <summary>Behavioural constants shared by all agents (each documented in docs/model.md).</summary>
+public sealed record Behaviour
+{
+    /// <summary>Weight of the newest price in short-run expectations (per month).</summary>
+    public double ExpectationAlpha { get; init; } = 0.3;
+    /// <summary>Weight of the newest price in long-run expectations (per month), used for investment and R&amp;D.</summary>
+    public double LongExpectationAlpha { get; init; } = 1.0 / 24.0;
+    /// <summary>Sellers hold stock rather than sell below this share of their expected price.</summary>
+    public double SellerReserve { get; init; } = 0.85;
+    /// <summary>Width of a seller's offer ramp, as a share of the ask.</summary>
+    public double OfferSpread { get; init; } = 0.3;
+    /// <summary>Months over which buyers close the gap to target stock.</summary>
+    public double RestockMonths { get; init; } = 3.0;
+    /// <summary>Price elasticity of the restocking part of demand (stock targets shrink when prices are high).</summary>
+    public double StockElasticity { get; init; } = 1.0;
+    /// <summary>Utilisation at zero margin; full at +10% margin, minimum at -30%.</summary>
+    public double MinUtilisation { get; init; } = 0.2;
+    /// <summary>Perceived risk added when a control that touches a country's supply is tightened.</summary>
+    public double RiskOnControl { get; init; } = 0.6;
+    /// <summary>Perceived risk added per unit of shortage share observed.</summary>
+    public double RiskOnShortage { get; init; } = 2.0;
+    /// <summary>Perceived risk added per unit of monthly price rise above 20%.</summary>
+    public double RiskOnPriceJump { get; init; } = 0.5;
+    /// <summary>Concentration of the Beta draw of monthly licence approvals (higher = closer to the mean rate).</summary>
+    public double ApprovalConcentration { get; init; } = 20.0;
+    /// <summary>Width of the margin band (share) over which investment goes from nothing to the maximum growth rate.</summary>
+    public double InvestmentBand { get; init; } = 0.5;
+    /// <summary>Exponent of the demand choke: demand falls as 1 - (p / choke)^k and is zero above the choke price.</summary>
+    public double ChokeExponent { get; init; } = 2.0;
+    /// <summary>Short-run price elasticity of firms' input purchases (positive number).</summary>
+    public double FirmElasticity { get; init; } = 0.1;
+    /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
+    public double MaxPriceMultiple { get; init; } = 100.0;
+}
+
+/// <summary>Kinds of dated events a scenario can contain.</summary>
+public enum EventKind : byte
+{
+    ExportRegime,     // set regime for country x material x destination
+    ExportDuty,       // set duty for country x material
+    ExportQuota,      // set annual quota (t REO) and covered materials
+    EmbeddedRule,     // set the value-share threshold of the foreign-goods rule
+    CapacityProject,  // add capacity to a firm after a lead time, with ramp
+    OfftakeBreak,     // end an offtake deal early
+    StockpileTarget,  // change a country's stockpile target/fill rate
+    CapexSubsidy,     // share of project cost paid by government: lowers the hurdle for a country's firms of a stage
+    RndFunding,       // add to the R&D stock of a country's firms/sectors
+    ProductionQuota,  // set annual production quota for country x process
+}
+
+/// <summary>A dated event compiled to indices. Fields unused by a kind are left at their defaults.</summary>
+public readonly record struct ScenarioEvent(
+    int Month,
+    EventKind Kind,
+    int Country,
+    int Material,         // -1 = all in Materials mask
+    int Destination,      // -1 = all destinations
+    int Firm,
+    int Process,
+    RegimeKind Regime,
+    double Value,         // approval rate, duty, quota, share, capacity, funding ...
+    double Value2,        // fill rate, ...
+    int Delay,            // licence delay / lead months
+    int Ramp,
+    bool[]? Materials,    // for multi-material events
+    bool IsConfrontation, // tightening that raises perceived risk of affected importers
+    string Label);

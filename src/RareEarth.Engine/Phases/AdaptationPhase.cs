@@ -1,0 +1,128 @@
+namespace RareEarth.Engine.Phases;
+
+/// <summary>
+/// Phase 6: agents adapt. Price expectations follow prices; perceived risk decays and rises with
+/// shortage and price jumps (raising stock targets: hoarding); firms invest on expected long-run
+/// margin, delivered after a lead time with a ramp; R&amp;D stocks grow with high prices and, after a
+/// requalification lag, thrift inputs and raise rare-earth-free adoption; controlling countries
+/// relax licences when their export revenue collapses.
+/// </summary>
+public static class AdaptationPhase
+{
+    public static void Apply(WorldState s)
+    {
+        var m = s.Model;
+        var b = m.Behaviour;
+        int M = m.M, C = m.C;
+
+        for (int k = 0; k < M * 2; k++)
+        {
+            s.Expected[k] += b.ExpectationAlpha * (s.Price[k] - s.Expected[k]);
+            s.ExpectedLong[k] += b.LongExpectationAlpha * (s.Price[k] - s.ExpectedLong[k]);
+            if (m.ShockMonth < 0 || s.Month < m.ShockMonth)
+                s.BasePrice[k] += (s.Month == 0 ? 1.0 : 1.0 / 12.0) * (s.Price[k] - s.BasePrice[k]);
+        }
+
+        for (int c = 0; c < C; c++)
+        {
+            s.Risk[c] *= Math.Pow(0.5, 1.0 / Math.Max(1e-9, m.RiskHalfLife[c]));
+            double worstShortage = 0;
+            for (int mat = 0; mat < M; mat++)
+            {
+                int k = c * M + mat;
+                double share = s.Demand[k] > 0 ? s.Shortage[k] / s.Demand[k] : 0;
+                s.LastShortageShare[k] = share;
+                worstShortage = Math.Max(worstShortage, share);
+                if (s.Acquired[k] > 1e-9)
+                {
+                    s.ChinaShare[k] = s.AcquiredFromCn[k] / s.Acquired[k];
+                    s.ChinaShareEmbedded[k] = Math.Min(1, s.AcquiredCnEmbedded[k] / s.Acquired[k]);
+                }
+            }
+            if (m.CountryRegion[c] == 1)
+            {
+                double jump = 0;
+                for (int mat = 0; mat < M; mat++)
+                {
+                    double prev = s.PrevPrice[mat * 2 + 1];
+                    if (prev > 0) jump = Math.Max(jump, s.Price[mat * 2 + 1] / prev - 1.2);
+                }
+                s.Risk[c] = Math.Min(1, s.Risk[c] + b.RiskOnShortage * worstShortage + b.RiskOnPriceJump * Math.Max(0, jump));
+            }
+        }
+
+        Invest(s);
+        ResearchAndDevelopment(s);
+        RelaxControls(s);
+    }
+
+    static void Invest(WorldState s)
+    {
+        var m = s.Model;
+        var b = m.Behaviour;
+        for (int f = 0; f < m.F; f++)
+        {
+            if (m.FirmMaxGrowth[f] <= 0) continue;
+            var proc = m.Processes[m.FirmProcess[f]];
+            int c = m.FirmCountry[f];
+            double margin = ProductionPhase.MarginRatio(s, f, proc, m.CountryRegion[c], useLongRun: true);
+            double subsidy = s.CapexSubsidy[c * m.P + m.FirmProcess[f]];
+            double hurdle = m.FirmHurdle[f] * (1 - subsidy);
+            double drive = Math.Clamp((margin - hurdle) / b.InvestmentBand, 0, 1);
+            if (drive <= 0) continue;
+            double size = drive * m.FirmMaxGrowth[f] / 12.0 * Math.Max(s.Capacity[f], m.FirmMinProject[f]);
+            EventsPhase.AddProject(s, f, size, s.Month + 1 + m.FirmLeadMonths[f], Math.Max(1, m.FirmRampMonths[f]));
+        }
+    }
+
+    static void ResearchAndDevelopment(WorldState s)
+    {
+        var m = s.Model;
+        for (int f = 0; f < m.F; f++)
+        {
+            if (m.FirmMaxThrift[f] <= 0) continue;
+            var proc = m.Processes[m.FirmProcess[f]];
+            int r = m.CountryRegion[m.FirmCountry[f]];
+            double excess = 0;
+            for (int mat = 0; mat < m.M; mat++)
+                if (proc.Thriftable[mat] && proc.Inputs[mat] > 0)
+                    excess = Math.Max(excess, s.ExpectedLong[mat * 2 + r] / m.RefPrice[mat] - 1);
+            s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, excess);
+            s.RndEffective[f] += (s.RndStock[f] - s.RndEffective[f]) / Math.Max(1, m.FirmRndLag[f]);
+            s.Thrift[f] = m.FirmMaxThrift[f] * (1 - Math.Exp(-s.RndEffective[f] / Math.Max(1e-9, m.FirmRndHalf[f])));
+        }
+        for (int sec = 0; sec < m.S; sec++)
+        {
+            if (m.SectorSubstMax[sec] <= 0) continue;
+            int c = m.SectorCountry[sec], mat = m.SectorMaterial[sec], r = m.CountryRegion[c];
+            double excess = Math.Max(0, s.ExpectedLong[mat * 2 + r] / m.RefPrice[mat] - 1) + s.Risk[c];
+            s.SubstStock[sec] += m.SectorSubstRate[sec] * excess;
+            s.SubstEffective[sec] += (s.SubstStock[sec] - s.SubstEffective[sec]) / Math.Max(1, m.SectorSubstLag[sec]);
+            s.SubstShare[sec] = m.SectorSubstMax[sec] * (1 - Math.Exp(-s.SubstEffective[sec] / Math.Max(1e-9, m.SectorSubstHalf[sec])));
+        }
+    }
+
+    /// <summary>
+    /// Reaction rule: a country whose export revenue falls below a set share of its level before
+    /// controls raises its licence approval rates step by step (while controls stay in force).
+    /// </summary>
+    static void RelaxControls(WorldState s)
+    {
+        var m = s.Model;
+        int M = m.M, C = m.C;
+        for (int c = 0; c < C; c++)
+        {
+            bool controlled = false;
+            for (int k = c * M * C; k < (c + 1) * M * C; k++)
+                if (s.Regime[k] == RegimeKind.Licence || s.Regime[k] == RegimeKind.Ban) { controlled = true; break; }
+            if (!controlled)
+            {
+                s.ExportRevenueBase[c] += (s.ExportRevenueBase[c] == 0 ? 1.0 : 1.0 / 12.0) * (s.ExportRevenue[c] - s.ExportRevenueBase[c]);
+                continue;
+            }
+            if (m.RelaxRevenueShare[c] <= 0 || s.ExportRevenue[c] >= m.RelaxRevenueShare[c] * s.ExportRevenueBase[c]) continue;
+            for (int k = c * M * C; k < (c + 1) * M * C; k++)
+                if (s.Regime[k] == RegimeKind.Licence) s.Approval[k] = Math.Min(1, s.Approval[k] + m.RelaxStep[c]);
+        }
+    }
+}

@@ -1,0 +1,542 @@
+namespace RareEarth.Engine.Phases;
+
+/// <summary>
+/// Phase 4: trade. For each material in scenario order: offtake deals deliver, strategic stockpiles
+/// release to their own country, then a uniform-price call auction clears each of the two price
+/// regions (0: the controlling supplier's; 1: the rest). Flows from region 0 to region 1 are capped
+/// by the export regime in force (bans, licences approved after their delay, the annual quota), so a
+/// binding cap splits one world price into a domestic and a higher outside price.
+/// </summary>
+public static class MarketPhase
+{
+    const int SectorBuyer = 0, FirmBuyer = 1, StockpileBuyer = 2;
+
+    public static void Apply(WorldState s)
+    {
+        for (int mat = 0; mat < s.Model.M; mat++) ClearMaterial(s, mat);
+    }
+
+    static void ClearMaterial(WorldState s, int mat)
+    {
+        var m = s.Model;
+        BuildBuyers(s, mat);
+        DeliverOfftakes(s, mat);
+        ReleaseStockpiles(s, mat);
+        BuildSellers(s, mat);
+
+        int exporter = Exporter(m);
+        double tau = exporter >= 0 ? s.Duty[exporter * m.M + mat] : 0;
+        double quotaCap = QuotaCap(s, mat, exporter);
+        double lo = m.MinPrice[mat], hi = m.RefPrice[mat] * m.Behaviour.MaxPriceMultiple;
+
+        bool any0 = s.BuyerCount > 0 || s.SellerCount > 0;
+        double p0, p1, flow;
+        // A: exports from region 0, prices linked by the duty
+        p0 = Solve(s, mat, lo, hi, LinkedExport, tau, 0, quotaCap);
+        p1 = p0 * (1 + tau);
+        flow = Excess(s, mat, 1, p1);
+        s.ExportDesire[mat] = Math.Max(0, flow) * m.ReoContent[mat];
+        if (flow >= 0)
+        {
+            double cap = ChinaCap(s, mat, p1, quotaCap);
+            if (flow > cap)
+            {
+                p1 = Solve(s, mat, lo, hi, ConstrainedImport, 0, 0, quotaCap);
+                flow = ChinaCap(s, mat, p1, quotaCap);
+                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, 0, 0);
+            }
+        }
+        else
+        {
+            // B: maybe region 1 ships to region 0 (e.g. ore to be separated), no duty on that direction
+            double p = Solve(s, mat, lo, hi, LinkedImport, 0, 0, 0);
+            double f1 = Excess(s, mat, 1, p);
+            if (f1 >= 0)
+            {
+                flow = 0;
+                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, 0, 0, 0);
+                p1 = Solve(s, mat, lo, hi, RegionAlone1, 0, 0, 0);
+            }
+            else
+            {
+                p0 = p1 = p; flow = f1;
+                double g = InnerCap(s, mat, p);
+                if (-flow > g)
+                {
+                    p1 = Solve(s, mat, lo, hi, ReverseConstrained, 0, 0, 0);
+                    flow = -InnerCap(s, mat, p1);
+                    p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, 0, 0);
+                }
+            }
+        }
+        if (!HasParticipants(s, 0)) p0 = p1 / (1 + tau);
+        if (!HasParticipants(s, 1)) p1 = p0 * (1 + tau);
+        if (!any0) { p0 = s.Price[mat * 2]; p1 = s.Price[mat * 2 + 1]; }
+        Allocate(s, mat, p0, p1, flow, tau, quotaCap, exporter);
+        s.PrevPrice[mat * 2] = s.Price[mat * 2];
+        s.PrevPrice[mat * 2 + 1] = s.Price[mat * 2 + 1];
+        s.Price[mat * 2] = p0;
+        s.Price[mat * 2 + 1] = p1;
+    }
+
+    // ------------------------------------------------------------------ buyers and sellers
+
+    static void BuildBuyers(WorldState s, int mat)
+    {
+        var m = s.Model;
+        var b = m.Behaviour;
+        int n = 0;
+        for (int sec = 0; sec < m.S; sec++)
+        {
+            if (m.SectorMaterial[sec] != mat) continue;
+            int c = m.SectorCountry[sec];
+            s.BuyerKind[n] = SectorBuyer; s.BuyerIndex[n] = sec; s.BuyerCountry[n] = c;
+            s.BuyerRegion[n] = m.CountryRegion[c];
+            s.BuyerNeed[n] = s.SectorNeed[sec];
+            s.BuyerStock[n] = s.SectorStock[sec];
+            s.BuyerCover[n] = m.SectorCoverage[sec] * (1 + m.HoardingGain[c] * s.Risk[c]);
+            s.BuyerChoke[n] = m.SectorChokeMultiple[sec] * m.RefPrice[mat];
+            s.BuyerElasticity[n] = m.SectorElasticity[sec];
+            n++;
+        }
+        for (int f = 0; f < m.F; f++)
+        {
+            var proc = m.Processes[m.FirmProcess[f]];
+            double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
+            if (coef <= 0) continue;
+            int c = m.FirmCountry[f];
+            double monthly = Math.Max(s.Planned[f], ProductionPhase.PlannedActivity(s, f, proc, m.CountryRegion[c], false) * s.Capacity[f] / 12.0);
+            s.BuyerKind[n] = FirmBuyer; s.BuyerIndex[n] = f; s.BuyerCountry[n] = c;
+            s.BuyerRegion[n] = m.CountryRegion[c];
+            s.BuyerNeed[n] = monthly * coef;
+            s.BuyerStock[n] = s.Inventory[f * m.M + mat];
+            s.BuyerCover[n] = m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
+            s.BuyerChoke[n] = m.FirmChokeMultiple[f] * m.RefPrice[mat];
+            s.BuyerElasticity[n] = b.FirmElasticity;
+            n++;
+        }
+        for (int c = 0; c < m.C; c++)
+        {
+            int k = c * m.M + mat;
+            double room = s.StockpileTarget[k] - s.Stockpile[k];
+            if (room <= 1e-9 || s.StockpileFill[k] <= 0) continue;
+            s.BuyerKind[n] = StockpileBuyer; s.BuyerIndex[n] = c; s.BuyerCountry[n] = c;
+            s.BuyerRegion[n] = m.CountryRegion[c];
+            s.BuyerNeed[n] = Math.Min(room, s.StockpileFill[k]);
+            s.BuyerStock[n] = 0;
+            s.BuyerCover[n] = 0;
+            s.BuyerChoke[n] = m.StockpileMaxPriceMultiple[k] * m.RefPrice[mat];
+            s.BuyerElasticity[n] = 1.0;
+            n++;
+        }
+        for (int i = 0; i < n; i++) { s.BuyerBought[i] = 0; s.BuyerOfftake[i] = 0; }
+        s.BuyerCount = n;
+    }
+
+    /// <summary>What a buyer still wants at normal prices: this month's need plus the gap to its target stock.</summary>
+    static double Gap(WorldState s, int i) =>
+        s.BuyerNeed[i] + Math.Max(0, s.BuyerCover[i] * s.BuyerNeed[i] - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
+
+    static void BuildSellers(WorldState s, int mat)
+    {
+        var m = s.Model;
+        var b = m.Behaviour;
+        int n = 0;
+        // each region-1 country's share of region-1 buyers' gap: the part a seller can sell at home
+        Array.Clear(s.CountryDemandScratch);
+        double gap1 = 0;
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerRegion[i] == 1) { double g = Gap(s, i); s.CountryDemandScratch[s.BuyerCountry[i]] += g; gap1 += g; }
+        int inner = FirstCountryOfRegion(m, 0);
+        for (int f = 0; f < m.F; f++)
+        {
+            double avail = s.Inventory[f * m.M + mat];
+            if (avail <= 1e-12) continue;
+            var proc = m.Processes[m.FirmProcess[f]];
+            if (proc.Outputs[mat] <= 0) continue; // firms sell only what they make
+            int c = m.FirmCountry[f];
+            int region = m.CountryRegion[c];
+            double pe = s.Expected[mat * 2 + region];
+            double ask = Math.Max(m.MinPrice[mat], pe * Math.Max(b.SellerReserve, CostToRevenue(s, f, proc, region)));
+            double factor = 1;
+            if (region == 1)
+            {
+                double home = gap1 > 0 ? s.CountryDemandScratch[c] / gap1 : 1;
+                double cross = CrossBorderShare(s, c, mat, f);
+                factor = home + (1 - home) * cross;
+            }
+            s.SellerFirm[n] = f; s.SellerAvail[n] = avail * factor; s.SellerAsk[n] = ask; s.SellerRegion[n] = region;
+            s.SellerInner[n] = region == 1 && inner >= 0 ? RulesPhase.AllowedShare(s, c, mat, inner) : 1;
+            s.SellerSold[n] = 0;
+            n++;
+        }
+        s.SellerCount = n;
+    }
+
+    /// <summary>Full cost over expected revenue (with floors), capped: the seller's ask relative to its expected price.</summary>
+    static double CostToRevenue(WorldState s, int f, ProcessSpec proc, int region)
+    {
+        double margin = ProductionPhase.MarginRatio(s, f, proc, region, false);
+        return Math.Clamp(1.0 / (1.0 + margin), 0, 3);
+    }
+
+    /// <summary>
+    /// Share of a region-1 seller's offer that may cross a border: its own country's export regime
+    /// (mean over the other region-1 countries) and, where a region-0 country has a rule on foreign
+    /// goods embedding its controlled content, that country's approval rate when the seller's stock
+    /// carries more region-0 content than the rule's threshold.
+    /// </summary>
+    static double CrossBorderShare(WorldState s, int c, int mat, int f)
+    {
+        var m = s.Model;
+        double sum = 0; int count = 0;
+        for (int d = 0; d < m.C; d++)
+        {
+            if (d == c || m.CountryRegion[d] != 1) continue;
+            sum += RulesPhase.AllowedShare(s, c, mat, d);
+            count++;
+        }
+        double share = count > 0 ? sum / count : 1;
+        for (int x = 0; x < m.C; x++)
+        {
+            if (m.CountryRegion[x] != 0 || double.IsPositiveInfinity(s.EmbeddedShare[x])) continue;
+            if (s.InventoryCn[f * m.M + mat] <= s.EmbeddedShare[x]) continue;
+            share *= RulesPhase.AllowedShare(s, x, mat, c);
+        }
+        return share;
+    }
+
+    // ------------------------------------------------------------------ deliveries outside the auction
+
+    static void DeliverOfftakes(WorldState s, int mat)
+    {
+        var m = s.Model;
+        for (int o = 0; o < m.OfftakeIds.Length; o++)
+        {
+            if (m.OfftakeMaterial[o] != mat || s.OfftakeBroken[o]) continue;
+            if (s.Month < m.OfftakeStart[o] || s.Month >= m.OfftakeEnd[o]) continue;
+            int f = m.OfftakeFirm[o], d = m.OfftakeBuyer[o], c = m.FirmCountry[f];
+            double allowed = c == d ? 1 : RulesPhase.AllowedShare(s, c, mat, d);
+            if (s.Regime[(c * m.M + mat) * m.C + d] == RegimeKind.Ban) { s.OfftakeBroken[o] = true; continue; }
+            int fi = f * m.M + mat;
+            double q = Math.Min(m.OfftakeTonnesPerMonth[o] * allowed, s.Inventory[fi]);
+            double cn = s.InventoryCn[fi];
+            double delivered = DeliverToCountry(s, mat, d, q, cn, fromRegion0: m.CountryRegion[c] == 0, origin: c);
+            s.Inventory[fi] -= delivered;
+            double value = delivered * s.Expected[mat * 2 + m.CountryRegion[d]] * 1000;
+            s.FirmRevenue[f] += value;
+            if (c != d) s.ExportRevenue[c] += value;
+        }
+    }
+
+    static void ReleaseStockpiles(WorldState s, int mat)
+    {
+        var m = s.Model;
+        for (int c = 0; c < m.C; c++)
+        {
+            int k = c * m.M + mat;
+            double threshold = m.StockpileReleaseShortage[k];
+            if (threshold <= 0 || s.Stockpile[k] <= 0 || s.LastShortageShare[k] < threshold) continue;
+            double q = Math.Min(s.Stockpile[k], m.StockpileReleaseRate[k]);
+            double delivered = DeliverToCountry(s, mat, c, q, s.StockpileCn[k], fromRegion0: false, origin: -1);
+            s.Stockpile[k] -= delivered;
+            s.StockpileRelease[k] += delivered;
+        }
+    }
+
+    /// <summary>Gives up to q tonnes to a country's buyers in proportion to their gaps. Returns what was delivered.</summary>
+    static double DeliverToCountry(WorldState s, int mat, int country, double q, double cn, bool fromRegion0, int origin)
+    {
+        if (q <= 0) return 0;
+        double total = 0;
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerCountry[i] == country && s.BuyerKind[i] != StockpileBuyer) total += Gap(s, i);
+        if (total <= 0) return 0;
+        q = Math.Min(q, total);
+        for (int i = 0; i < s.BuyerCount; i++)
+        {
+            if (s.BuyerCountry[i] != country || s.BuyerKind[i] == StockpileBuyer) continue;
+            double qi = q * Gap(s, i) / total;
+            Receive(s, mat, i, qi, cn, fromRegion0 ? qi : 0, countAsSupply: origin >= 0);
+            s.BuyerStock[i] += qi;
+            s.BuyerOfftake[i] += qi;
+            if (origin >= 0) s.Trade[(origin * s.Model.M + mat) * s.Model.C + country] += qi;
+        }
+        return q;
+    }
+
+    /// <summary>Puts tonnes into the buyer's own stock, mixing the origin content share.</summary>
+    static void Receive(WorldState s, int mat, int i, double q, double cn, double fromRegion0, bool countAsSupply)
+    {
+        if (q <= 0) return;
+        var m = s.Model;
+        int c = s.BuyerCountry[i], idx = s.BuyerIndex[i];
+        switch (s.BuyerKind[i])
+        {
+            case SectorBuyer: ProductionPhase.MixInto(ref s.SectorStock[idx], ref s.SectorStockCn[idx], q, cn); break;
+            case FirmBuyer: ProductionPhase.MixInto(ref s.Inventory[idx * m.M + mat], ref s.InventoryCn[idx * m.M + mat], q, cn); break;
+            default:
+                ProductionPhase.MixInto(ref s.Stockpile[c * m.M + mat], ref s.StockpileCn[c * m.M + mat], q, cn);
+                s.StockpileBuy[c * m.M + mat] += q;
+                break;
+        }
+        if (!countAsSupply) return;
+        int k = c * m.M + mat;
+        s.Acquired[k] += q;
+        s.AcquiredFromCn[k] += fromRegion0;
+        s.AcquiredCnEmbedded[k] += q * cn;
+    }
+
+    // ------------------------------------------------------------------ demand and supply curves
+
+    /// <summary>Quantity buyer i bids for at price p: inelastic use plus a price-sensitive restock, choked off near its top price.</summary>
+    static double Bid(WorldState s, int i, double p, double logRel)
+    {
+        double choke = p / s.BuyerChoke[i];
+        if (choke >= 1) return 0;
+        double k = s.Model.Behaviour.ChokeExponent;
+        double chokeFactor = 1 - (k == 2 ? choke * choke : Math.Pow(choke, k));
+        double use = s.BuyerNeed[i] * Math.Exp(-s.BuyerElasticity[i] * logRel);
+        double target = s.BuyerCover[i] * s.BuyerNeed[i] * Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+        double restock = (target - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
+        return Math.Max(0, (use + restock) * chokeFactor);
+    }
+
+    static double Offer(WorldState s, int j, double p)
+    {
+        double spread = s.Model.Behaviour.OfferSpread;
+        double x = (p / s.SellerAsk[j] - (1 - spread / 2)) / spread;
+        return s.SellerAvail[j] * Math.Clamp(x, 0, 1);
+    }
+
+    static double Demand(WorldState s, int mat, int region, double p)
+    {
+        double logRel = Math.Log(p / s.Expected[mat * 2 + region]);
+        double sum = 0;
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, logRel);
+        return sum;
+    }
+
+    static double Supply(WorldState s, int region, double p)
+    {
+        double sum = 0;
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == region) sum += Offer(s, j, p);
+        return sum;
+    }
+
+    static double Excess(WorldState s, int mat, int region, double p) => Demand(s, mat, region, p) - Supply(s, region, p);
+
+    /// <summary>Most region 0 may ship to region 1 at outside price p: per destination the smaller of its allowance and its bid, all under the quota.</summary>
+    static double ChinaCap(WorldState s, int mat, double p, double quotaCap)
+    {
+        var m = s.Model;
+        Array.Clear(s.CountryDemandScratch);
+        double logRel = Math.Log(p / s.Expected[mat * 2 + 1]);
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, logRel);
+        double cap = 0;
+        for (int d = 0; d < m.C; d++)
+            if (m.CountryRegion[d] == 1) cap += Math.Min(s.Allowance[mat * m.C + d], s.CountryDemandScratch[d]);
+        return Math.Min(cap, quotaCap);
+    }
+
+    /// <summary>Most region 1 sellers may ship to region 0 at price p under their own export regimes.</summary>
+    static double InnerCap(WorldState s, int mat, double p)
+    {
+        double sum = 0;
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == 1) sum += s.SellerInner[j] * Offer(s, j, p);
+        return sum;
+    }
+
+    // excess-demand functions for the solver, all decreasing in p
+    const int LinkedExport = 0, ConstrainedImport = 1, RegionWithOutflow = 2, LinkedImport = 3, RegionAlone1 = 4, ReverseConstrained = 5;
+
+    static double Evaluate(WorldState s, int mat, int kind, double p, double a, double quotaCap) => kind switch
+    {
+        LinkedExport => Excess(s, mat, 0, p) + Excess(s, mat, 1, p * (1 + a)),
+        ConstrainedImport => Excess(s, mat, 1, p) - ChinaCap(s, mat, p, quotaCap),
+        RegionWithOutflow => Excess(s, mat, 0, p) + a,
+        LinkedImport => Excess(s, mat, 0, p) + Excess(s, mat, 1, p),
+        RegionAlone1 => Excess(s, mat, 1, p),
+        _ => Excess(s, mat, 1, p) + InnerCap(s, mat, p),
+    };
+
+    /// <summary>Bisection in log price for the root of a decreasing excess-demand function.</summary>
+    static double Solve(WorldState s, int mat, double lo, double hi, int kind, double a, double unused, double quotaCap)
+    {
+        if (Evaluate(s, mat, kind, lo, a, quotaCap) <= 0) return lo;
+        if (Evaluate(s, mat, kind, hi, a, quotaCap) >= 0) return hi;
+        double llo = Math.Log(lo), lhi = Math.Log(hi);
+        for (int it = 0; it < 44; it++)
+        {
+            double mid = 0.5 * (llo + lhi);
+            if (Evaluate(s, mat, kind, Math.Exp(mid), a, quotaCap) > 0) llo = mid; else lhi = mid;
+            if (lhi - llo < 1e-7) break;
+        }
+        return Math.Exp(0.5 * (llo + lhi));
+    }
+
+    // ------------------------------------------------------------------ allocation
+
+    static void Allocate(WorldState s, int mat, double p0, double p1, double flow, double tau, double quotaCap, int exporter)
+    {
+        var m = s.Model;
+        int C = m.C;
+        double x0 = Supply(s, 0, p0), y0 = Demand(s, mat, 0, p0), x1 = Supply(s, 1, p1), y1 = Demand(s, mat, 1, p1);
+        double exp01 = 0, exp10 = 0, sold0, sold1, recv0From0, recv0From1 = 0, recv1From1;
+        if (flow >= 0)
+        {
+            exp01 = Math.Max(0, Math.Min(flow, Math.Min(y1, x0)));
+            recv1From1 = Math.Max(0, Math.Min(x1, y1 - exp01));
+            recv0From0 = Math.Max(0, Math.Min(y0, x0 - exp01));
+            sold0 = exp01 + recv0From0; sold1 = recv1From1;
+        }
+        else
+        {
+            exp10 = Math.Max(0, Math.Min(-flow, Math.Min(y0, x1)));
+            recv1From1 = Math.Max(0, Math.Min(y1, x1 - exp10));
+            recv0From0 = Math.Max(0, Math.Min(x0, y0 - exp10));
+            recv0From1 = exp10;
+            sold0 = recv0From0; sold1 = exp10 + recv1From1;
+        }
+        if (exporter >= 0 && exp01 > 0) s.QuotaUsed[exporter] += exp01 * m.ReoContent[mat];
+
+        // sellers: pro rata to their offers at their region's price; origin shares by country
+        Array.Clear(s.RegionCountrySold);
+        double cn1Sold = 0;
+        for (int j = 0; j < s.SellerCount; j++)
+        {
+            int r = s.SellerRegion[j];
+            double p = r == 0 ? p0 : p1, total = r == 0 ? x0 : x1, sold = r == 0 ? sold0 : sold1;
+            double q = total > 0 ? Offer(s, j, p) / total * sold : 0;
+            int f = s.SellerFirm[j], c = m.FirmCountry[f], fi = f * m.M + mat;
+            q = Math.Min(q, s.Inventory[fi]);
+            s.SellerSold[j] = q;
+            s.RegionCountrySold[r * C + c] += q;
+            if (r == 1) cn1Sold += q * s.InventoryCn[fi];
+            double exportShare = r == 0 ? (sold0 > 0 ? exp01 / sold0 : 0) : (sold1 > 0 ? exp10 / sold1 : 0);
+            double revenue = q * (1 - exportShare) * p + q * exportShare * (r == 0 ? p1 / (1 + tau) : p0);
+            s.FirmRevenue[f] += revenue * 1000;
+            double floor = ProductionPhase.FloorFor(s, f, mat);
+            if (floor > p) s.FiscalCost[c] += (floor - p) * q * 1000;
+            s.Inventory[fi] -= q;
+        }
+        double cn1 = sold1 > 0 ? cn1Sold / Math.Max(1e-300, SumRegion(s.RegionCountrySold, 1, C)) : 0;
+        double soldReal0 = SumRegion(s.RegionCountrySold, 0, C), soldReal1 = SumRegion(s.RegionCountrySold, 1, C);
+        // rescale the buyers' side to what sellers actually handed over (exact mass balance)
+        double scale0 = sold0 > 0 ? soldReal0 / sold0 : 0, scale1 = sold1 > 0 ? soldReal1 / sold1 : 0;
+        exp01 *= scale0; recv0From0 *= scale0; exp10 *= scale1; recv1From1 *= scale1; recv0From1 = exp10;
+
+        // region-1 countries: region-0 goods per destination (allowance-capped), the rest from region-1 sellers
+        Array.Clear(s.CountryRecv);
+        double logRel1 = Math.Log(p1 / s.Expected[mat * 2 + 1]);
+        Array.Clear(s.CountryDemandScratch);
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p1, logRel1);
+        double wSum = 0;
+        for (int d = 0; d < C; d++)
+            if (m.CountryRegion[d] == 1) wSum += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
+        double residualSum = 0;
+        for (int d = 0; d < C; d++)
+        {
+            if (m.CountryRegion[d] != 1) continue;
+            double w = Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
+            double fromCn = wSum > 0 ? exp01 * w / wSum : 0;
+            s.CountryRecv[0 * C + d] = fromCn;
+            residualSum += Math.Max(0, s.CountryDemandScratch[d] - fromCn);
+            s.DesiredHistory[(d * m.M + mat) * 12 + s.Month % 12] = s.CountryDemandScratch[d];
+        }
+        for (int d = 0; d < C; d++)
+        {
+            if (m.CountryRegion[d] != 1) continue;
+            double residual = Math.Max(0, s.CountryDemandScratch[d] - s.CountryRecv[d]);
+            s.CountryRecv[1 * C + d] = residualSum > 0 ? recv1From1 * residual / residualSum : 0;
+        }
+
+        // buyers: within a country pro rata to their bids; origin content mixed by source
+        double logRel0 = Math.Log(p0 / s.Expected[mat * 2]);
+        for (int i = 0; i < s.BuyerCount; i++)
+        {
+            int c = s.BuyerCountry[i], r = s.BuyerRegion[i];
+            double q0, q1;
+            if (r == 0)
+            {
+                double bid = Bid(s, i, p0, logRel0);
+                double share = y0 > 0 ? bid / y0 : 0;
+                q0 = recv0From0 * share; q1 = recv0From1 * share;
+            }
+            else
+            {
+                double bid = Bid(s, i, p1, logRel1);
+                double cd = s.CountryDemandScratch[c];
+                double share = cd > 0 ? bid / cd : 0;
+                q0 = s.CountryRecv[c] * share; q1 = s.CountryRecv[C + c] * share;
+            }
+            double q = q0 + q1;
+            if (q <= 0) continue;
+            double cn = (q0 * 1.0 + q1 * cn1) / q;
+            Receive(s, mat, i, q, cn, q0, countAsSupply: true);
+            s.BuyerBought[i] += q;
+            double p = r == 0 ? p0 : p1;
+            s.ExtraCost[c] += q * (p - s.BasePrice[mat * 2 + r]) * 1000;
+            if (s.BuyerKind[i] == StockpileBuyer) s.FiscalCost[c] += q * p * 1000;
+            // bilateral trade: each source region's goods split over its seller countries
+            AddTrade(s, mat, 0, c, q0, soldReal0);
+            AddTrade(s, mat, 1, c, q1, soldReal1);
+        }
+        // export revenue of the controlling region's countries (duty included) and of region-1 sellers to region 0
+        for (int c = 0; c < C; c++)
+        {
+            if (m.CountryRegion[c] == 0 && soldReal0 > 0) s.ExportRevenue[c] += exp01 * s.RegionCountrySold[c] / soldReal0 * p1 * 1000;
+        }
+    }
+
+    static void AddTrade(WorldState s, int mat, int sourceRegion, int dest, double q, double regionTotal)
+    {
+        if (q <= 0 || regionTotal <= 0) return;
+        var m = s.Model;
+        int C = m.C;
+        for (int o = 0; o < C; o++)
+        {
+            double sold = s.RegionCountrySold[sourceRegion * C + o];
+            if (sold > 0) s.Trade[(o * m.M + mat) * C + dest] += q * sold / regionTotal;
+        }
+    }
+
+    static double SumRegion(double[] a, int r, int C)
+    {
+        double sum = 0;
+        for (int c = 0; c < C; c++) sum += a[r * C + c];
+        return sum;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static bool HasParticipants(WorldState s, int region)
+    {
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) return true;
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == region) return true;
+        return false;
+    }
+
+    static int Exporter(Model m) => FirstCountryOfRegion(m, 0);
+
+    static int FirstCountryOfRegion(Model m, int region)
+    {
+        for (int c = 0; c < m.C; c++) if (m.CountryRegion[c] == region) return c;
+        return -1;
+    }
+
+    /// <summary>This month's share of the exporter's remaining annual quota for a covered material, in tonnes of that material.</summary>
+    static double QuotaCap(WorldState s, int mat, int exporter)
+    {
+        var m = s.Model;
+        if (exporter < 0 || !s.QuotaCovers[exporter * m.M + mat] || double.IsPositiveInfinity(s.QuotaMonth[exporter]))
+            return double.PositiveInfinity;
+        double total = 0; int covered = 0;
+        for (int k = 0; k < m.M; k++)
+            if (s.QuotaCovers[exporter * m.M + k]) { total += s.ExportDesire[k]; covered++; }
+        double weight = total > 0 ? s.ExportDesire[mat] / total : 1.0 / Math.Max(1, covered);
+        return s.QuotaMonth[exporter] * weight / Math.Max(1e-9, m.ReoContent[mat]);
+    }
+}

@@ -1,0 +1,163 @@
+namespace RareEarth.Engine.Phases;
+
+/// <summary>
+/// Phase 3: firms bring new capacity on line, choose utilisation from their expected margin and
+/// their output stock, and produce what their input stocks allow.
+/// </summary>
+public static class ProductionPhase
+{
+    public static void Apply(WorldState s)
+    {
+        var m = s.Model;
+        int M = m.M, months = m.Months + 1;
+        int monthsLeft = 13 - m.CalendarMonth(s.Month);
+        for (int f = 0; f < m.F; f++)
+        {
+            s.Capacity[f] += s.Pipeline[f * months + s.Month];
+            var proc = m.Processes[m.FirmProcess[f]];
+            int c = m.FirmCountry[f];
+            int region = m.CountryRegion[c];
+
+            double planned = PlannedActivity(s, f, proc, region, useLongRun: false) * s.Capacity[f] / 12.0;
+
+            // output stock: cut back when the main output piles up beyond its cover
+            int main = MainOutput(s, proc, region);
+            if (main >= 0 && planned > 0)
+            {
+                double monthlyOut = s.Capacity[f] / 12.0 * proc.Outputs[main];
+                double cover = m.MaxOutputCover[main] * monthlyOut;
+                if (cover > 0) planned *= Math.Clamp(2.0 - s.Inventory[f * M + main] / cover, 0, 1);
+            }
+
+            // production quota of the firm's country for this process (spread over the rest of the year)
+            int pq = c * m.P + m.FirmProcess[f];
+            if (!double.IsPositiveInfinity(s.ProductionQuota[pq]))
+            {
+                double shareOfCountry = ShareOfCountryCapacity(s, f);
+                double left = Math.Max(0, s.ProductionQuota[pq] - s.ProductionUsed[pq]) / monthsLeft;
+                planned = Math.Min(planned, left * shareOfCountry);
+            }
+
+            // inputs limit what can be made
+            double actual = planned;
+            for (int mat = 0; mat < M; mat++)
+            {
+                double coef = InputCoefficient(s, f, proc, mat);
+                if (coef <= 0) continue;
+                actual = Math.Min(actual, s.Inventory[f * M + mat] / coef);
+            }
+            actual = Math.Max(0, actual);
+            s.Activity[f] = actual;
+            s.Planned[f] = planned;
+            s.ProductionUsed[pq] += actual;
+
+            double cnIn = 0, massIn = 0;
+            for (int mat = 0; mat < M; mat++)
+            {
+                double coef = InputCoefficient(s, f, proc, mat);
+                if (coef <= 0) continue;
+                double need = planned * coef, use = actual * coef;
+                int fi = f * M + mat;
+                s.Inventory[fi] = Math.Max(0, s.Inventory[fi] - use);
+                s.InputUse[c * M + mat] += use;
+                s.Demand[c * M + mat] += need;
+                s.Shortage[c * M + mat] += Math.Max(0, need - use);
+                cnIn += use * s.InventoryCn[fi];
+                massIn += use;
+            }
+            double cnOut = region == 0 ? 1.0 : (massIn > 0 ? cnIn / massIn : 0.0);
+            for (int mat = 0; mat < M; mat++)
+            {
+                double q = actual * proc.Outputs[mat];
+                if (q <= 0) continue;
+                int fi = f * M + mat;
+                MixInto(ref s.Inventory[fi], ref s.InventoryCn[fi], q, cnOut);
+                if (proc.IsRecycling) s.Recycled[c * M + mat] += q; else s.Production[c * M + mat] += q;
+                // surplus co-product beyond its cover is discarded (an explicit, recorded loss)
+                double limit = Math.Max(m.MaxOutputCover[mat], 1) * s.Capacity[f] / 12.0 * proc.Outputs[mat] * 2.0;
+                if (s.Inventory[fi] > limit)
+                {
+                    s.Losses[c * M + mat] += s.Inventory[fi] - limit;
+                    s.Inventory[fi] = limit;
+                }
+            }
+        }
+    }
+
+    /// <summary>Tonnes of input <paramref name="mat"/> per unit of activity, after thrifting.</summary>
+    internal static double InputCoefficient(WorldState s, int f, ProcessSpec proc, int mat)
+    {
+        double coef = proc.Inputs[mat];
+        if (coef > 0 && proc.Thriftable[mat]) coef *= 1 - s.Thrift[f];
+        return coef;
+    }
+
+    /// <summary>
+    /// Utilisation the firm chooses from its expected margin: the minimum at a margin of -30%,
+    /// full at +10% and above. Price floors that cover the firm count as its expected price.
+    /// </summary>
+    internal static double PlannedActivity(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun)
+    {
+        double margin = MarginRatio(s, f, proc, region, useLongRun);
+        double x = Math.Clamp((margin + 0.3) / 0.4, 0, 1);
+        double smooth = x * x * (3 - 2 * x);
+        double minU = s.Model.Behaviour.MinUtilisation;
+        return minU + (1 - minU) * smooth;
+    }
+
+    /// <summary>(expected revenue - expected cost) / expected cost per unit of activity.</summary>
+    internal static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun)
+    {
+        var m = s.Model;
+        var prices = useLongRun ? s.ExpectedLong : s.Expected;
+        double revenue = 0, cost = m.FirmUnitCost[f];
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            double p = prices[mat * 2 + region];
+            if (proc.Outputs[mat] > 0) revenue += proc.Outputs[mat] * Math.Max(p, FloorFor(s, f, mat));
+            double coef = InputCoefficient(s, f, proc, mat);
+            if (coef > 0) cost += coef * p;
+        }
+        return (revenue - cost) / Math.Max(cost, 1e-9);
+    }
+
+    /// <summary>The price floor a government guarantees this firm for this material this month (0 if none).</summary>
+    internal static double FloorFor(WorldState s, int f, int mat)
+    {
+        var m = s.Model;
+        double floor = 0;
+        for (int i = 0; i < m.FloorFirm.Length; i++)
+            if (m.FloorFirm[i] == f && m.FloorMaterial[i] == mat && s.Month >= m.FloorStart[i] && s.Month < m.FloorEnd[i])
+                floor = Math.Max(floor, m.FloorPrice[i]);
+        return floor;
+    }
+
+    /// <summary>The output with the largest expected value per unit of activity.</summary>
+    internal static int MainOutput(WorldState s, ProcessSpec proc, int region)
+    {
+        int best = -1; double bestValue = 0;
+        for (int mat = 0; mat < s.Model.M; mat++)
+        {
+            double v = proc.Outputs[mat] * s.Expected[mat * 2 + region];
+            if (v > bestValue) { bestValue = v; best = mat; }
+        }
+        return best;
+    }
+
+    static double ShareOfCountryCapacity(WorldState s, int f)
+    {
+        var m = s.Model;
+        double total = 0;
+        for (int g = 0; g < m.F; g++)
+            if (m.FirmCountry[g] == m.FirmCountry[f] && m.FirmProcess[g] == m.FirmProcess[f]) total += s.Capacity[g];
+        return total > 0 ? s.Capacity[f] / total : 0;
+    }
+
+    /// <summary>Adds <paramref name="q"/> tonnes with region-0 content share <paramref name="cn"/> to a stock.</summary>
+    internal static void MixInto(ref double stock, ref double stockCn, double q, double cn)
+    {
+        double total = stock + q;
+        if (total > 0) stockCn = (stock * stockCn + q * cn) / total;
+        stock = total;
+    }
+}

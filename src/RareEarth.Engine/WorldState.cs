@@ -1,0 +1,229 @@
+namespace RareEarth.Engine;
+
+/// <summary>
+/// Everything that changes during a run, as flat arrays (struct-of-arrays). Allocated once per
+/// worker and reset for every run, so a month step allocates nothing.
+/// Multi-dimensional data is row-major: [a, b] is stored at a * B + b.
+/// </summary>
+public sealed class WorldState
+{
+    public readonly Model Model;
+    public int Month;
+
+    // ---- rules in force ----
+    public readonly RegimeKind[] Regime;      // [country, material, destination]
+    public readonly double[] Approval;        // [c, m, d] mean approval rate
+    public readonly int[] Delay;              // [c, m, d] months
+    public readonly double[] ApprovedDraw;    // [c, m, d] this month's drawn approval share
+    public readonly int[] RegimeSince;        // [c, m, d] month the current regime started
+    public readonly double[] Duty;            // [c, m]
+    public readonly double[] Quota;           // [c] t REO / yr
+    public readonly bool[] QuotaCovers;       // [c, m]
+    public readonly double[] QuotaUsed;       // [c] t REO this calendar year
+    public readonly double[] EmbeddedShare;   // [c]
+    public readonly double[] ProductionQuota; // [c, process]
+    public readonly double[] ProductionUsed;  // [c, process] activity this calendar year
+    public readonly double[] CapexSubsidy;    // [c, process] share
+    public readonly bool[] OfftakeBroken;     // [offtake]
+    /// <summary>Export allowance to each destination this month, t [m, d]; +inf = unrestricted. Only for region-0 exporters.</summary>
+    public readonly double[] Allowance;
+
+    // ---- prices and expectations [m, region] ----
+    public readonly double[] Price;
+    public readonly double[] PrevPrice;
+    public readonly double[] Expected;
+    public readonly double[] ExpectedLong;
+    public readonly double[] BasePrice;       // pre-shock average, recorded at the shock
+
+    // ---- countries ----
+    public readonly double[] Risk;            // [c]
+    public readonly double[] Stockpile;       // [c, m]
+    public readonly double[] StockpileTarget; // [c, m]
+    public readonly double[] StockpileFill;   // [c, m] t/month
+    public readonly double[] DesiredHistory;  // [c, m, 12] ring buffer of desired purchases (licence applications)
+    public readonly double[] ExportRevenue;   // [c] USD this month (controlled + all)
+    public readonly double[] ExportRevenueBase; // [c] pre-control monthly average
+    public readonly double[] FiscalCost;      // [c] USD this month (price floors, subsidies, stockpile purchases)
+
+    // ---- firms ----
+    public readonly double[] Capacity;        // [f] activity t/yr
+    public readonly double[] Pipeline;        // [f, horizon] capacity added at month (absolute index)
+    public readonly double[] Inventory;       // [f, m]
+    public readonly double[] InventoryCn;     // [f, m] share of content processed in region 0 (embedded origin)
+    public readonly double[] Activity;        // [f] this month
+    public readonly double[] RndStock;        // [f]
+    public readonly double[] RndEffective;    // [f] after requalification lag
+    public readonly double[] Thrift;          // [f] current share cut of thriftable inputs
+    public readonly double[] FirmRevenue;     // [f] this month
+
+    // ---- sectors ----
+    public readonly double[] SectorStock;     // [s]
+    public readonly double[] SectorStockCn;   // [s] embedded region-0 share of stock
+    public readonly double[] SectorNeed;      // [s] this month, t
+    public readonly double[] SectorConsumed;  // [s]
+    public readonly double[] SectorShortage;  // [s]
+    public readonly double[] SubstStock;      // [s]
+    public readonly double[] SubstEffective;  // [s]
+    public readonly double[] SubstShare;      // [s]
+
+    // ---- this month's flows (reset each month) ----
+    public readonly double[] Production;      // [c, m] primary output
+    public readonly double[] Recycled;        // [c, m]
+    public readonly double[] InputUse;        // [c, m] consumed by firms as inputs
+    public readonly double[] Consumption;     // [c, m] by end-use sectors
+    public readonly double[] Demand;          // [c, m] end-use need
+    public readonly double[] Shortage;        // [c, m]
+    public readonly double[] Losses;          // [c, m] discarded surplus co-product
+    public readonly double[] Trade;           // [origin c, m, destination c] t
+    public readonly double[] Acquired;        // [c, m] acquired by the country's buyers (all origins)
+    public readonly double[] AcquiredFromCn;  // [c, m] of which from region-0 sellers (direct)
+    public readonly double[] AcquiredCnEmbedded; // [c, m] region-0 content embedded in what was acquired
+    public readonly double[] ChinaShare;      // [c, m] last known direct share
+    public readonly double[] ChinaShareEmbedded; // [c, m] last known embedded share
+    public readonly double[] StockpileRelease; // [c, m]
+    public readonly double[] StockpileBuy;    // [c, m]
+    public readonly double[] EconomicLoss;    // [c] USD this month (shortage x value at risk)
+    public readonly double[] ExtraCost;       // [c] USD this month paid above base prices
+
+    // ---- scratch for market clearing (sized once) ----
+    internal readonly double[] BuyerNeed;       // per buyer slot
+    internal readonly double[] BuyerStock;
+    internal readonly double[] BuyerCover;
+    internal readonly double[] BuyerChoke;
+    internal readonly double[] BuyerElasticity;
+    internal readonly double[] BuyerBought;
+    internal readonly int[] BuyerCountry;
+    internal readonly int[] BuyerKind;          // 0 sector, 1 firm input, 2 stockpile
+    internal readonly int[] BuyerIndex;
+    internal readonly double[] SellerAvail;
+    internal readonly double[] SellerAsk;
+    internal readonly double[] SellerFactor;    // share of offer allowed to cross borders inside region 1
+    internal readonly double[] SellerSold;
+    internal readonly int[] SellerFirm;
+    internal readonly double[] CountryDemandScratch; // [c]
+    internal readonly double[] CountryFromCn;        // [c]
+    internal int BuyerCount, SellerCount;
+
+    internal MathNet.Numerics.Random.Xoshiro256StarStar Rng;
+    internal int NextEvent;
+    internal readonly double[] ApprovalNoise;   // [c, m] this month's multiplicative approval noise
+    internal readonly double[] ExportDesire;    // [m] REO t wanted from region 0 last month (quota split)
+    internal readonly double[] QuotaMonth;      // [c] t REO still allowed this month
+    public readonly double[] Planned;           // [f] activity planned before inputs limited it
+    public readonly double[] StockpileCn;       // [c, m] region-0 content share of the stockpile
+    public readonly double[] LastShortageShare; // [c, m] last month's shortage / demand
+    internal readonly double[] BuyerOfftake;    // per buyer slot: received outside the auction this month
+    internal readonly int[] SellerRegion;
+    internal readonly int[] BuyerRegion;
+    internal readonly double[] SellerInner;     // share a region-1 seller may send to region 0
+    internal readonly double[] RegionCountrySold; // [region, c]
+    internal readonly double[] CountryRecv;     // [source region, c]
+
+    public WorldState(Model model, int seed)
+    {
+        Model = model;
+        int M = model.M, C = model.C, F = model.F, S = model.S, P = model.P;
+        Regime = new RegimeKind[C * M * C]; Approval = new double[C * M * C]; Delay = new int[C * M * C];
+        ApprovedDraw = new double[C * M * C]; RegimeSince = new int[C * M * C];
+        Duty = new double[C * M]; Quota = new double[C]; QuotaCovers = new bool[C * M]; QuotaUsed = new double[C];
+        EmbeddedShare = new double[C]; ProductionQuota = new double[C * P]; ProductionUsed = new double[C * P];
+        CapexSubsidy = new double[C * P]; OfftakeBroken = new bool[model.OfftakeIds.Length];
+        Allowance = new double[M * C];
+        Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
+        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2];
+        Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];
+        StockpileFill = new double[C * M]; DesiredHistory = new double[C * M * 12];
+        ExportRevenue = new double[C]; ExportRevenueBase = new double[C]; FiscalCost = new double[C];
+        Capacity = new double[F]; Pipeline = new double[F * (model.Months + 1)];
+        Inventory = new double[F * M]; InventoryCn = new double[F * M]; Activity = new double[F];
+        RndStock = new double[F]; RndEffective = new double[F]; Thrift = new double[F]; FirmRevenue = new double[F];
+        SectorStock = new double[S]; SectorStockCn = new double[S]; SectorNeed = new double[S];
+        SectorConsumed = new double[S]; SectorShortage = new double[S];
+        SubstStock = new double[S]; SubstEffective = new double[S]; SubstShare = new double[S];
+        Production = new double[C * M]; Recycled = new double[C * M]; InputUse = new double[C * M];
+        Consumption = new double[C * M]; Demand = new double[C * M]; Shortage = new double[C * M];
+        Losses = new double[C * M]; Trade = new double[C * M * C]; Acquired = new double[C * M];
+        AcquiredFromCn = new double[C * M]; AcquiredCnEmbedded = new double[C * M];
+        ChinaShare = new double[C * M]; ChinaShareEmbedded = new double[C * M];
+        StockpileRelease = new double[C * M]; StockpileBuy = new double[C * M];
+        EconomicLoss = new double[C]; ExtraCost = new double[C];
+        int maxBuyers = S + F + C, maxSellers = F;
+        BuyerNeed = new double[maxBuyers]; BuyerStock = new double[maxBuyers]; BuyerCover = new double[maxBuyers];
+        BuyerChoke = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
+        BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
+        SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
+        SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];
+        CountryDemandScratch = new double[C]; CountryFromCn = new double[C];
+        ApprovalNoise = new double[C * M]; ExportDesire = new double[M]; QuotaMonth = new double[C];
+        Planned = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
+        BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
+        SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
+        RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
+        Rng = new MathNet.Numerics.Random.Xoshiro256StarStar(seed, false);
+        Reset(seed);
+    }
+
+    /// <summary>Puts the state back to month 0 of the model with a new seed, reusing every array.</summary>
+    public void Reset(int seed)
+    {
+        var m = Model;
+        Month = 0;
+        Array.Copy(m.RegimeKind0, Regime, Regime.Length);
+        Array.Copy(m.RegimeApproval0, Approval, Approval.Length);
+        Array.Copy(m.RegimeDelay0, Delay, Delay.Length);
+        Array.Clear(ApprovedDraw); Array.Clear(RegimeSince);
+        Array.Copy(m.Duty0, Duty, Duty.Length);
+        Array.Copy(m.Quota0, Quota, Quota.Length);
+        Array.Copy(m.QuotaCovers0, QuotaCovers, QuotaCovers.Length);
+        Array.Clear(QuotaUsed);
+        Array.Copy(m.EmbeddedShare0, EmbeddedShare, EmbeddedShare.Length);
+        Array.Copy(m.ProductionQuota0, ProductionQuota, ProductionQuota.Length);
+        Array.Clear(ProductionUsed); Array.Clear(CapexSubsidy); Array.Clear(OfftakeBroken);
+        for (int i = 0; i < Allowance.Length; i++) Allowance[i] = double.PositiveInfinity;
+        for (int mat = 0; mat < m.M; mat++)
+            for (int r = 0; r < 2; r++)
+            {
+                int k = mat * 2 + r;
+                Price[k] = PrevPrice[k] = Expected[k] = ExpectedLong[k] = BasePrice[k] = m.RefPrice[mat];
+            }
+        Array.Clear(Risk);
+        Array.Copy(m.Stockpile0, Stockpile, Stockpile.Length);
+        Array.Copy(m.StockpileTarget0, StockpileTarget, StockpileTarget.Length);
+        Array.Copy(m.StockpileFillRate, StockpileFill, StockpileFill.Length);
+        Array.Clear(DesiredHistory); Array.Clear(ExportRevenue); Array.Clear(ExportRevenueBase); Array.Clear(FiscalCost);
+        Array.Copy(m.FirmCapacity0, Capacity, Capacity.Length);
+        Array.Clear(Pipeline);
+        Array.Copy(m.FirmInventory0, Inventory, Inventory.Length);
+        for (int f = 0; f < m.F; f++)
+        {
+            double cn = m.CountryRegion[m.FirmCountry[f]] == 0 ? 1 : 0;
+            for (int mat = 0; mat < m.M; mat++) InventoryCn[f * m.M + mat] = cn;
+            Activity[f] = m.FirmCapacity0[f] / 12.0 * m.FirmInitialUtilisation[f];
+        }
+        Array.Clear(RndStock); Array.Clear(RndEffective); Array.Clear(Thrift); Array.Clear(FirmRevenue);
+        for (int s = 0; s < m.S; s++)
+        {
+            SectorStock[s] = m.SectorStock0[s] * m.SectorDemand0[s] / 12.0;
+            SectorStockCn[s] = 0.5;
+        }
+        Array.Clear(SectorNeed); Array.Clear(SectorConsumed); Array.Clear(SectorShortage);
+        Array.Clear(SubstStock); Array.Clear(SubstEffective); Array.Clear(SubstShare);
+        ClearFlows();
+        for (int i = 0; i < ChinaShare.Length; i++) { ChinaShare[i] = double.NaN; ChinaShareEmbedded[i] = double.NaN; }
+        Array.Clear(ApprovalNoise); Array.Clear(ExportDesire); Array.Clear(QuotaMonth);
+        Array.Clear(Planned); Array.Clear(LastShortageShare);
+        for (int c = 0; c < m.C; c++)
+            for (int mat = 0; mat < m.M; mat++) StockpileCn[c * m.M + mat] = m.CountryRegion[c] == 0 ? 1 : 0.5;
+        NextEvent = 0;
+        Rng = new MathNet.Numerics.Random.Xoshiro256StarStar(seed, false);
+    }
+
+    internal void ClearFlows()
+    {
+        Array.Clear(Production); Array.Clear(Recycled); Array.Clear(InputUse); Array.Clear(Consumption);
+        Array.Clear(Demand); Array.Clear(Shortage); Array.Clear(Losses); Array.Clear(Trade);
+        Array.Clear(Acquired); Array.Clear(AcquiredFromCn); Array.Clear(AcquiredCnEmbedded);
+        Array.Clear(StockpileRelease); Array.Clear(StockpileBuy); Array.Clear(EconomicLoss);
+        Array.Clear(ExtraCost); Array.Clear(ExportRevenue); Array.Clear(FiscalCost); Array.Clear(FirmRevenue);
+    }
+}

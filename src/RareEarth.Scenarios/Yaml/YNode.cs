@@ -1,0 +1,128 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace RareEarth.Scenarios.Yaml;
+
+public enum YKind { Scalar, Map, Seq }
+
+/// <summary>
+/// A YAML node that remembers where it came from (file, line, column), so every validation error
+/// can point at the text the user wrote, even after files are merged and overridden.
+/// </summary>
+public sealed class YNode
+{
+    public YKind Kind { get; private init; }
+    public string? Value { get; set; }
+    public bool Quoted { get; private init; }
+    public List<KeyValuePair<string, YNode>> Entries { get; } = new();
+    public List<YNode> Items { get; } = new();
+    public required string File { get; init; }
+    public int Line { get; init; }
+    public int Column { get; init; }
+
+    public static YNode Scalar(string? value, string file, int line, int col, bool quoted = false) =>
+        new() { Kind = YKind.Scalar, Value = value, File = file, Line = line, Column = col, Quoted = quoted };
+    public static YNode NewMap(string file, int line, int col) => new() { Kind = YKind.Map, File = file, Line = line, Column = col };
+    public static YNode NewSeq(string file, int line, int col) => new() { Kind = YKind.Seq, File = file, Line = line, Column = col };
+
+    public bool IsNull => Kind == YKind.Scalar && !Quoted && (Value is null || Value == "~" || Value == "null" || Value == "");
+
+    public YNode? Get(string key)
+    {
+        foreach (var kv in Entries) if (kv.Key == key) return kv.Value;
+        return null;
+    }
+
+    public void Set(string key, YNode value)
+    {
+        for (int i = 0; i < Entries.Count; i++)
+            if (Entries[i].Key == key) { Entries[i] = new(key, value); return; }
+        Entries.Add(new(key, value));
+    }
+
+    public bool Remove(string key) => Entries.RemoveAll(kv => kv.Key == key) > 0;
+
+    public string Where => $"{File}:{Line}:{Column}";
+
+    /// <summary>Short description of what the node holds, for "found ..." in error messages.</summary>
+    public string Describe() => Kind switch
+    {
+        YKind.Map => "a mapping",
+        YKind.Seq => "a list",
+        _ => IsNull ? "nothing" : $"'{Value}'",
+    };
+
+    public YNode DeepClone()
+    {
+        var n = new YNode { Kind = Kind, Value = Value, Quoted = Quoted, File = File, Line = Line, Column = Column };
+        foreach (var kv in Entries) n.Entries.Add(new(kv.Key, kv.Value.DeepClone()));
+        foreach (var it in Items) n.Items.Add(it.DeepClone());
+        return n;
+    }
+
+    /// <summary>Plain objects (dictionaries, lists, strings, numbers) for serialisation.</summary>
+    public object? ToPlain()
+    {
+        switch (Kind)
+        {
+            case YKind.Map:
+                var d = new Dictionary<string, object?>();
+                foreach (var kv in Entries) d[kv.Key] = kv.Value.ToPlain();
+                return d;
+            case YKind.Seq:
+                return Items.Select(i => i.ToPlain()).ToList();
+            default:
+                if (IsNull) return null;
+                if (!Quoted && double.TryParse(Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)) return x;
+                if (!Quoted && (Value == "true" || Value == "false")) return Value == "true";
+                return Value;
+        }
+    }
+
+    /// <summary>Parses YAML text into nodes. Syntax errors are returned, not thrown.</summary>
+    public static YNode? Parse(string text, string file, List<ScenarioError> errors)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            errors.Add(new ScenarioError(file, (int)ex.Start.Line, (int)ex.Start.Column, "", $"YAML syntax: {Inner(ex).Message}"));
+            return null;
+        }
+        if (stream.Documents.Count == 0) return NewMap(file, 1, 1);
+        return Convert(stream.Documents[0].RootNode, file, errors);
+    }
+
+    static Exception Inner(Exception ex) => ex.InnerException is YamlException y ? y : ex;
+
+    static YNode Convert(YamlNode node, string file, List<ScenarioError> errors)
+    {
+        int line = (int)node.Start.Line, col = (int)node.Start.Column;
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var m = NewMap(file, line, col);
+                foreach (var kv in map.Children)
+                {
+                    var key = ((kv.Key as YamlScalarNode)?.Value) ?? "";
+                    if (m.Get(key) is not null)
+                        errors.Add(new ScenarioError(file, (int)kv.Key.Start.Line, (int)kv.Key.Start.Column, key, "key appears twice in the same mapping"));
+                    m.Set(key, Convert(kv.Value, file, errors));
+                }
+                return m;
+            case YamlSequenceNode seq:
+                var s = NewSeq(file, line, col);
+                foreach (var item in seq.Children) s.Items.Add(Convert(item, file, errors));
+                return s;
+            case YamlScalarNode sc:
+                return Scalar(sc.Value, file, line, col, sc.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
+            default:
+                errors.Add(new ScenarioError(file, line, col, "", "aliases and anchors are not supported"));
+                return Scalar(null, file, line, col);
+        }
+    }
+}

@@ -211,6 +211,7 @@ public enum EventKind : byte
     CapexSubsidy,     // share of project cost paid by government: lowers the hurdle for a country's firms of a stage
     RndFunding,       // add to the R&D stock of a country's firms/sectors
     ProductionQuota,  // set annual production quota for country x process
+    Announcement,     // a control announced but not (yet) in force: raises perceived risk of the listed countries only
 }
 
 /// <summary>A dated event compiled to indices. Fields unused by a kind are left at their defaults.</summary>

@@ -20,7 +20,7 @@ public static class ScenarioCompiler
     static readonly string[] Distributions = { "normal", "lognormal", "uniform", "triangular", "beta" };
     static readonly string[] EventTypes =
         { "export_regime", "export_duty", "export_quota", "embedded_rule", "capacity_project", "offtake_break",
-          "stockpile", "capex_subsidy", "rnd_funding", "production_quota" };
+          "stockpile", "capex_subsidy", "rnd_funding", "production_quota", "announcement" };
 
     /// <summary>Loads, validates and compiles a scenario file; throws <see cref="ScenarioException"/> listing every problem.</summary>
     public static CompiledScenario LoadAndCompile(string path, IEnumerable<string>? overrides = null)
@@ -234,16 +234,16 @@ public static class ScenarioCompiler
                 fCap.Add(cap);
                 fCost.Add(fs.Num("unit_cost", 0, 0, required: true));
                 var inv = fs.MaterialVector("inventory", mIds);
-                if (fs.Has("inventory_months") && p >= 0)
-                {
-                    double months = fs.Num("inventory_months", 0, 0, 120);
+                double outMonths = fs.Num("inventory_months", 1, 0, 120);
+                double coverage = fs.Num("input_coverage", 2, 0, 60);
+                double util = fs.Num("utilisation", 0.8, 0, 1);
+                // unless given explicitly: output stock of `inventory_months`, input stock at the target coverage
+                if (p >= 0 && !fs.Has("inventory"))
                     for (int mat = 0; mat < M; mat++)
-                        inv[mat] += months * cap / 12.0 * (procs[p].Outputs[mat] + procs[p].Inputs[mat]);
-                }
-                else fs.Raw("inventory_months");
+                        inv[mat] = cap / 12.0 * util * (outMonths * procs[p].Outputs[mat] + coverage * procs[p].Inputs[mat]);
                 fInv.Add(inv);
-                fCov.Add(fs.Num("input_coverage", 2, 0, 60));
-                fUtil.Add(fs.Num("utilisation", 0.8, 0, 1));
+                fCov.Add(coverage);
+                fUtil.Add(util);
                 fChoke.Add(fs.Num("choke_multiple", 20, 1));
                 var inv2 = fs.Sub("invest");
                 fHurdle.Add(inv2?.Num("hurdle", 0.2, -1, 10) ?? 0.2);
@@ -492,6 +492,17 @@ public static class ScenarioCompiler
                 case "rnd_funding":
                     ev = ev with { Kind = EventKind.RndFunding, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Material = e.Has("material") ? e.Ref("material", mIds, "material") : NoRef(e, "material"), Value = e.Num("firms", 0, 0), Value2 = e.Num("sectors", 0, 0) };
                     break;
+                case "announcement":
+                {
+                    int country = e.Ref("country", cIds, "country");
+                    var dests = e.Mask("to", cIds, "country");
+                    ev = ev with { Kind = EventKind.Announcement, Country = country, Value = e.Num("weight", 1, 0, 1), IsConfrontation = true };
+                    if (dests is not null && country >= 0)
+                        for (int d = 0; d < cIds.Count; d++)
+                            if (dests[d] && d != country) list.Add(ev with { Destination = d });
+                    e.Done();
+                    continue;
+                }
                 case "production_quota":
                     ev = ev with { Kind = EventKind.ProductionQuota, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Has("tonnes") ? e.Num("tonnes", 0, 0) : Lift(e, "tonnes") };
                     break;

@@ -68,7 +68,12 @@ public static class AdaptationPhase
             double margin = ProductionPhase.MarginRatio(s, f, proc, m.CountryRegion[c], useLongRun: true);
             double subsidy = s.CapexSubsidy[c * m.P + m.FirmProcess[f]];
             double hurdle = m.FirmHurdle[f] * (1 - subsidy);
-            double drive = Math.Clamp((margin - hurdle) / b.InvestmentBand, 0, 1);
+            // firms expand when they run near full (a firm with no capacity yet counts as full) and
+            // (a) the expected margin clears their hurdle, or (b) they are profitable and short of room
+            double utilisation = s.Capacity[f] > 0 ? s.Planned[f] * 12.0 / s.Capacity[f] : 1;
+            double marginDrive = Math.Clamp((margin - hurdle) / b.InvestmentBand, 0, 1) * Math.Clamp((utilisation - 0.7) / 0.2, 0, 1);
+            double roomDrive = margin > 0 && s.Capacity[f] > 0 ? Math.Clamp((utilisation - 0.85) / 0.1, 0, 1) : 0;
+            double drive = Math.Max(marginDrive, roomDrive);
             if (drive <= 0) continue;
             double size = drive * m.FirmMaxGrowth[f] / 12.0 * Math.Max(s.Capacity[f], m.FirmMinProject[f]);
             EventsPhase.AddProject(s, f, size, s.Month + 1 + m.FirmLeadMonths[f], Math.Max(1, m.FirmRampMonths[f]));

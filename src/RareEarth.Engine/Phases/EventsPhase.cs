@@ -75,6 +75,11 @@ public static class EventsPhase
                     if (m.SectorCountry[sec] == e.Country && m.SectorSubstMax[sec] > 0 && (e.Material < 0 || m.SectorMaterial[sec] == e.Material))
                         s.SubstStock[sec] += e.Value2;
                 break;
+            case EventKind.Announcement:
+                for (int d = 0; d < C; d++)
+                    if (d != e.Country && (e.Destination < 0 || d == e.Destination))
+                        s.Risk[d] = Math.Min(1, s.Risk[d] + m.Behaviour.RiskOnControl * e.Value);
+                break;
             case EventKind.ProductionQuota:
                 for (int p = 0; p < m.P; p++)
                     if (e.Process < 0 || p == e.Process) s.ProductionQuota[e.Country * m.P + p] = e.Value;

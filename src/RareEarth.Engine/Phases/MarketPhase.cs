@@ -69,8 +69,9 @@ public static class MarketPhase
                 }
             }
         }
-        if (!HasParticipants(s, 0)) p0 = p1 / (1 + tau);
-        if (!HasParticipants(s, 1)) p1 = p0 * (1 + tau);
+        // a region where nobody bids or offers at its price has no observable price: quote the other region's
+        if (!Trades(s, mat, 0, p0)) p0 = Math.Max(lo, p1 / (1 + tau));
+        else if (!Trades(s, mat, 1, p1)) p1 = p0 * (1 + tau);
         if (!any0) { p0 = s.Price[mat * 2]; p1 = s.Price[mat * 2 + 1]; }
         Allocate(s, mat, p0, p1, flow, tau, quotaCap, exporter);
         s.PrevPrice[mat * 2] = s.Price[mat * 2];
@@ -512,12 +513,8 @@ public static class MarketPhase
 
     // ------------------------------------------------------------------ helpers
 
-    static bool HasParticipants(WorldState s, int region)
-    {
-        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) return true;
-        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == region) return true;
-        return false;
-    }
+    static bool Trades(WorldState s, int mat, int region, double p) =>
+        Demand(s, mat, region, p) > 1e-9 || Supply(s, region, p) > 1e-9;
 
     static int Exporter(Model m) => FirstCountryOfRegion(m, 0);
 

@@ -1,0 +1,119 @@
+using RareEarth.Engine;
+
+namespace RareEarth.Runner.Recording;
+
+/// <summary>
+/// Keeps every month's values of one run in preallocated flat arrays ([month, ...] row-major),
+/// so recording allocates nothing after <see cref="Begin"/>. What a single <c>run</c> writes out.
+/// </summary>
+public sealed class SeriesRecorder : IRecorder
+{
+    public Model Model { get; private set; } = null!;
+    public int Months { get; private set; }
+    int _M, _C, _S, _F;
+
+    public double[] Price = Array.Empty<double>();        // [t, m, region]
+    public double[] Production = Array.Empty<double>();   // [t, c, m]
+    public double[] Recycled = Array.Empty<double>();
+    public double[] Demand = Array.Empty<double>();
+    public double[] Consumption = Array.Empty<double>();  // end use + firm input use
+    public double[] Shortage = Array.Empty<double>();
+    public double[] Losses = Array.Empty<double>();
+    public double[] Trade = Array.Empty<double>();        // [t, origin, m, dest]
+    public double[] Inventory = Array.Empty<double>();    // [t, c, m] firms' + sectors' stocks
+    public double[] Stockpile = Array.Empty<double>();    // [t, c, m]
+    public double[] StockpileRelease = Array.Empty<double>();
+    public double[] ChinaShare = Array.Empty<double>();   // [t, c, m]
+    public double[] ChinaShareEmbedded = Array.Empty<double>();
+    public double[] Capacity = Array.Empty<double>();     // [t, f]
+    public double[] Activity = Array.Empty<double>();     // [t, f]
+    public double[] SectorShortage = Array.Empty<double>(); // [t, s]
+    public double[] SectorNeed = Array.Empty<double>();
+    public double[] SectorConsumed = Array.Empty<double>();
+    public double[] SectorStock = Array.Empty<double>();
+    public double[] EconomicLoss = Array.Empty<double>(); // [t, c] USD
+    public double[] ExtraCost = Array.Empty<double>();
+    public double[] ExportRevenue = Array.Empty<double>();
+    public double[] FiscalCost = Array.Empty<double>();
+    public double[] Risk = Array.Empty<double>();
+    public double[] FirmRevenue = Array.Empty<double>();  // [t, f]
+
+    public void Begin(Model model)
+    {
+        if (ReferenceEquals(model, Model)) return; // reuse buffers across runs of the same model
+        Model = model; Months = model.Months;
+        _M = model.M; _C = model.C; _S = model.S; _F = model.F;
+        int T = Months, CM = _C * _M;
+        Price = new double[T * _M * 2];
+        Production = new double[T * CM]; Recycled = new double[T * CM]; Demand = new double[T * CM];
+        Consumption = new double[T * CM]; Shortage = new double[T * CM]; Losses = new double[T * CM];
+        Trade = new double[T * CM * _C]; Inventory = new double[T * CM]; Stockpile = new double[T * CM];
+        StockpileRelease = new double[T * CM]; ChinaShare = new double[T * CM]; ChinaShareEmbedded = new double[T * CM];
+        Capacity = new double[T * _F]; Activity = new double[T * _F]; FirmRevenue = new double[T * _F];
+        SectorShortage = new double[T * _S]; SectorNeed = new double[T * _S]; SectorConsumed = new double[T * _S]; SectorStock = new double[T * _S];
+        EconomicLoss = new double[T * _C]; ExtraCost = new double[T * _C]; ExportRevenue = new double[T * _C];
+        FiscalCost = new double[T * _C]; Risk = new double[T * _C];
+    }
+
+    public void Record(WorldState s, int t)
+    {
+        int CM = _C * _M;
+        Array.Copy(s.Price, 0, Price, t * _M * 2, _M * 2);
+        Array.Copy(s.Production, 0, Production, t * CM, CM);
+        Array.Copy(s.Recycled, 0, Recycled, t * CM, CM);
+        Array.Copy(s.Demand, 0, Demand, t * CM, CM);
+        Array.Copy(s.Shortage, 0, Shortage, t * CM, CM);
+        Array.Copy(s.Losses, 0, Losses, t * CM, CM);
+        Array.Copy(s.Trade, 0, Trade, t * CM * _C, CM * _C);
+        Array.Copy(s.Stockpile, 0, Stockpile, t * CM, CM);
+        Array.Copy(s.StockpileRelease, 0, StockpileRelease, t * CM, CM);
+        Array.Copy(s.ChinaShare, 0, ChinaShare, t * CM, CM);
+        Array.Copy(s.ChinaShareEmbedded, 0, ChinaShareEmbedded, t * CM, CM);
+        Array.Copy(s.Capacity, 0, Capacity, t * _F, _F);
+        Array.Copy(s.Activity, 0, Activity, t * _F, _F);
+        Array.Copy(s.FirmRevenue, 0, FirmRevenue, t * _F, _F);
+        Array.Copy(s.SectorShortage, 0, SectorShortage, t * _S, _S);
+        Array.Copy(s.SectorNeed, 0, SectorNeed, t * _S, _S);
+        Array.Copy(s.SectorConsumed, 0, SectorConsumed, t * _S, _S);
+        Array.Copy(s.SectorStock, 0, SectorStock, t * _S, _S);
+        Array.Copy(s.EconomicLoss, 0, EconomicLoss, t * _C, _C);
+        Array.Copy(s.ExtraCost, 0, ExtraCost, t * _C, _C);
+        Array.Copy(s.ExportRevenue, 0, ExportRevenue, t * _C, _C);
+        Array.Copy(s.FiscalCost, 0, FiscalCost, t * _C, _C);
+        Array.Copy(s.Risk, 0, Risk, t * _C, _C);
+        for (int k = 0; k < CM; k++) Consumption[t * CM + k] = s.Consumption[k] + s.InputUse[k];
+        StockSnapshot(s, Inventory.AsSpan(t * CM, CM));
+    }
+
+    /// <summary>Firms' inventories plus sectors' stocks, by country and material (strategic stockpiles apart).</summary>
+    public static void StockSnapshot(WorldState s, Span<double> into)
+    {
+        var m = s.Model;
+        into.Clear();
+        for (int f = 0; f < m.F; f++)
+        {
+            int c = m.FirmCountry[f];
+            for (int mat = 0; mat < m.M; mat++) into[c * m.M + mat] += s.Inventory[f * m.M + mat];
+        }
+        for (int sec = 0; sec < m.S; sec++) into[m.SectorCountry[sec] * m.M + m.SectorMaterial[sec]] += s.SectorStock[sec];
+    }
+
+    public void End(WorldState state) { }
+
+    // ---- convenient accessors ----
+    public double PriceAt(int t, int mat, int region) => Price[(t * _M + mat) * 2 + region];
+    public double At(double[] a, int t, int c, int mat) => a[(t * _C + c) * _M + mat];
+    public double TradeAt(int t, int origin, int mat, int dest) => Trade[((t * _C + origin) * _M + mat) * _C + dest];
+    public double Imports(int t, int c, int mat)
+    {
+        double sum = 0;
+        for (int o = 0; o < _C; o++) if (o != c) sum += TradeAt(t, o, mat, c);
+        return sum;
+    }
+    public double Exports(int t, int c, int mat)
+    {
+        double sum = 0;
+        for (int d = 0; d < _C; d++) if (d != c) sum += TradeAt(t, c, mat, d);
+        return sum;
+    }
+}

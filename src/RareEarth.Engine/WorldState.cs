@@ -90,6 +90,7 @@ public sealed class WorldState
     internal readonly double[] BuyerStock;
     internal readonly double[] BuyerCover;
     internal readonly double[] BuyerChoke;
+    internal readonly double[] BuyerChokeRef;
     internal readonly double[] BuyerElasticity;
     internal readonly double[] BuyerBought;
     internal readonly int[] BuyerCountry;
@@ -149,7 +150,7 @@ public sealed class WorldState
         EconomicLoss = new double[C]; ExtraCost = new double[C];
         int maxBuyers = S + F + C, maxSellers = F;
         BuyerNeed = new double[maxBuyers]; BuyerStock = new double[maxBuyers]; BuyerCover = new double[maxBuyers];
-        BuyerChoke = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
+        BuyerChoke = new double[maxBuyers]; BuyerChokeRef = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
         SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];

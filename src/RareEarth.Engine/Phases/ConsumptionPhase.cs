@@ -18,8 +18,7 @@ public static class ConsumptionPhase
             double p = s.Price[mat * 2 + r];
             double need = s.SectorNeed[sec];
             double rel = p / s.Expected[mat * 2 + r];
-            double choke = p / (m.SectorChokeMultiple[sec] * m.RefPrice[mat]);
-            double chokeFactor = choke >= 1 ? 0 : 1 - Math.Pow(choke, b.ChokeExponent);
+            double chokeFactor = MarketPhase.ChokeFactor(m, p, m.RefPrice[mat], m.SectorChokeMultiple[sec] * m.RefPrice[mat]);
             double wanted = Math.Min(need, need * Math.Pow(rel, -m.SectorElasticity[sec]) * chokeFactor);
             double used = Math.Min(wanted, s.SectorStock[sec]);
             s.SectorStock[sec] -= used;

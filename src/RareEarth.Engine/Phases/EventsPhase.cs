@@ -28,10 +28,11 @@ public static class EventsPhase
                     {
                         if (d == e.Country || (e.Destination >= 0 && d != e.Destination)) continue;
                         int k = (e.Country * M + mat) * C + d;
+                        // a new approval rate under a licence already in force does not restart the queue
+                        if (!(s.Regime[k] == RegimeKind.Licence && e.Regime == RegimeKind.Licence)) s.RegimeSince[k] = s.Month;
                         s.Regime[k] = e.Regime;
                         s.Approval[k] = e.Regime switch { RegimeKind.Licence => e.Value, RegimeKind.Ban => 0, _ => 1 };
                         s.Delay[k] = e.Delay;
-                        s.RegimeSince[k] = s.Month;
                         if (e.IsConfrontation) s.Risk[d] = Math.Min(1, s.Risk[d] + m.Behaviour.RiskOnControl);
                     }
                 }

@@ -97,6 +97,7 @@ public static class MarketPhase
             s.BuyerStock[n] = s.SectorStock[sec];
             s.BuyerCover[n] = m.SectorCoverage[sec] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.SectorChokeMultiple[sec] * m.RefPrice[mat];
+            s.BuyerChokeRef[n] = m.RefPrice[mat];
             s.BuyerElasticity[n] = m.SectorElasticity[sec];
             n++;
         }
@@ -113,6 +114,7 @@ public static class MarketPhase
             s.BuyerStock[n] = s.Inventory[f * m.M + mat];
             s.BuyerCover[n] = m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.FirmChokeMultiple[f] * m.RefPrice[mat];
+            s.BuyerChokeRef[n] = m.RefPrice[mat];
             s.BuyerElasticity[n] = b.FirmElasticity;
             n++;
         }
@@ -127,6 +129,7 @@ public static class MarketPhase
             s.BuyerStock[n] = 0;
             s.BuyerCover[n] = 0;
             s.BuyerChoke[n] = m.StockpileMaxPriceMultiple[k] * m.RefPrice[mat];
+            s.BuyerChokeRef[n] = 0; // a stockpile buys less as soon as the price rises
             s.BuyerElasticity[n] = 1.0;
             n++;
         }
@@ -293,14 +296,25 @@ public static class MarketPhase
     /// <summary>Quantity buyer i bids for at price p: inelastic use plus a price-sensitive restock, choked off near its top price.</summary>
     static double Bid(WorldState s, int i, double p, double logRel)
     {
-        double choke = p / s.BuyerChoke[i];
-        if (choke >= 1) return 0;
-        double k = s.Model.Behaviour.ChokeExponent;
-        double chokeFactor = 1 - (k == 2 ? choke * choke : Math.Pow(choke, k));
+        double chokeFactor = ChokeFactor(s.Model, p, s.BuyerChokeRef[i], s.BuyerChoke[i]);
+        if (chokeFactor <= 0) return 0;
         double use = s.BuyerNeed[i] * Math.Exp(-s.BuyerElasticity[i] * logRel);
         double target = s.BuyerCover[i] * s.BuyerNeed[i] * Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
         double restock = (target - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
         return Math.Max(0, (use + restock) * chokeFactor);
+    }
+
+    /// <summary>
+    /// Demand destruction: 1 up to the reference price, falling as 1 - x^k with
+    /// x = (p - ref) / (choke - ref), and 0 from the choke price up.
+    /// </summary>
+    public static double ChokeFactor(Model m, double p, double reference, double choke)
+    {
+        if (p <= reference) return 1;
+        if (p >= choke) return 0;
+        double x = (p - reference) / (choke - reference);
+        double k = m.Behaviour.ChokeExponent;
+        return 1 - (k == 2 ? x * x : Math.Pow(x, k));
     }
 
     static double Offer(WorldState s, int j, double p)
@@ -428,6 +442,11 @@ public static class MarketPhase
         double scale0 = sold0 > 0 ? soldReal0 / sold0 : 0, scale1 = sold1 > 0 ? soldReal1 / sold1 : 0;
         exp01 *= scale0; recv0From0 *= scale0; exp10 *= scale1; recv1From1 *= scale1; recv0From1 = exp10;
 
+        // licence applications filed this month: what each country's buyers need at normal prices
+        for (int d = 0; d < C; d++) s.DesiredHistory[(d * m.M + mat) * 12 + s.Month % 12] = 0;
+        for (int i = 0; i < s.BuyerCount; i++)
+            s.DesiredHistory[(s.BuyerCountry[i] * m.M + mat) * 12 + s.Month % 12] += Gap(s, i) + s.BuyerOfftake[i];
+
         // region-1 countries: region-0 goods per destination (allowance-capped), the rest from region-1 sellers
         Array.Clear(s.CountryRecv);
         double logRel1 = Math.Log(p1 / s.Expected[mat * 2 + 1]);
@@ -445,7 +464,6 @@ public static class MarketPhase
             double fromCn = wSum > 0 ? exp01 * w / wSum : 0;
             s.CountryRecv[0 * C + d] = fromCn;
             residualSum += Math.Max(0, s.CountryDemandScratch[d] - fromCn);
-            s.DesiredHistory[(d * m.M + mat) * 12 + s.Month % 12] = s.CountryDemandScratch[d];
         }
         for (int d = 0; d < C; d++)
         {

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using RareEarth.Reporting;
+using RareEarth.Runner;
+using RareEarth.Runner.Output;
+
+namespace RareEarth.Cli;
+
+/// <summary><c>run SCENARIO [--out DIR] [--seed N] [--set path=value ...]</c>: one run, its files and a readable summary.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scenario = Common.ScenarioArgument();
+        var outDir = new Option<string?>("--out") { Description = "Output directory (default: results/<scenario name>)" };
+        var seed = Common.SeedOption();
+        var set = Common.SetOption();
+        var noCharts = new Option<bool>("--no-charts") { Description = "Skip the PNG/SVG charts" };
+        var cmd = new Command("run", "Run a scenario once; write timeseries.csv, summary.json, charts and the resolved scenario.")
+            { scenario, outDir, seed, set, noCharts };
+        cmd.SetAction(parse =>
+        {
+            var path = parse.GetValue(scenario)!;
+            var compiled = Common.Load(path, parse.GetValue(set) ?? Array.Empty<string>());
+            if (compiled is null) return Common.InvalidInput;
+            int s = parse.GetValue(seed);
+            var dir = parse.GetValue(outDir) ?? Path.Combine("results", Path.GetFileNameWithoutExtension(path));
+            var sw = Stopwatch.StartNew();
+            var rec = SingleRun.Execute(compiled, s);
+            double simMs = sw.Elapsed.TotalMilliseconds;
+            var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash());
+            IReadOnlyList<string> charts = Array.Empty<string>();
+            RunOutput.Write(dir, compiled, s, rec, summary, staging =>
+            {
+                if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+            });
+            SummaryPrinter.Print(Console.Out, summary, compiled.Model);
+            Console.WriteLine();
+            Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {dir}/ " +
+                              $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");
+            return Common.Ok;
+        });
+        return cmd;
+    }
+}

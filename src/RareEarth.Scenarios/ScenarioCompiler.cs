@@ -436,6 +436,7 @@ public static class ScenarioCompiler
         List<string> mIds, List<string> cIds, List<string> fIds, List<string> pIds, List<string> oIds)
     {
         var list = new List<ScenarioEvent>();
+        int M = mIds.Count;
         var n = top.Raw("events");
         if (n is null) return list;
         if (n.Kind != YKind.Seq) { top.Error(n, "events", $"found {n.Describe()}, expected a list of events"); return list; }
@@ -472,7 +473,7 @@ public static class ScenarioCompiler
                     ev = ev with { Kind = EventKind.ExportDuty, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Num("duty", 0, 0, 10, required: true) };
                     break;
                 case "export_quota":
-                    ev = ev with { Kind = EventKind.ExportQuota, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Has("tonnes_reo") ? e.Num("tonnes_reo", 0, 0) : Lift(e, "tonnes_reo") };
+                    ev = ev with { Kind = EventKind.ExportQuota, Country = e.Ref("country", cIds, "country"), Materials = e.Has("materials") ? e.Mask("materials", mIds, "material") : AllMaterials(e, M), Value = e.Has("tonnes_reo") ? e.Num("tonnes_reo", 0, 0) : Lift(e, "tonnes_reo") };
                     break;
                 case "embedded_rule":
                     ev = ev with { Kind = EventKind.EmbeddedRule, Country = e.Ref("country", cIds, "country"), Value = e.Has("share") ? e.Num("share", 0, 0, 1) : Lift(e, "share") };
@@ -513,6 +514,8 @@ public static class ScenarioCompiler
         // stable sort by month keeps file order within a month
         return list.Select((ev, i) => (ev, i)).OrderBy(x => x.ev.Month).ThenBy(x => x.i).Select(x => x.ev).ToList();
     }
+
+    static bool[] AllMaterials(MapScope e, int count) { e.Raw("materials"); return Enumerable.Repeat(true, count).ToArray(); }
 
     /// <summary>A missing or null value lifts the restriction (no limit).</summary>
     static double Lift(MapScope e, string key) { e.Raw(key); return double.PositiveInfinity; }

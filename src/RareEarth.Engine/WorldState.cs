@@ -105,7 +105,7 @@ public sealed class WorldState
     internal readonly double[] CountryFromCn;        // [c]
     internal int BuyerCount, SellerCount;
 
-    internal MathNet.Numerics.Random.Xoshiro256StarStar Rng;
+    internal Rng Rng;
     internal int NextEvent;
     internal readonly double[] ApprovalNoise;   // [c, m] this month's multiplicative approval noise
     internal readonly double[] ExportDesire;    // [m] REO t wanted from region 0 last month (quota split)
@@ -160,7 +160,7 @@ public sealed class WorldState
         BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
-        Rng = new MathNet.Numerics.Random.Xoshiro256StarStar(seed, false);
+        Rng = new Rng(seed);
         Reset(seed);
     }
 
@@ -216,7 +216,7 @@ public sealed class WorldState
         for (int c = 0; c < m.C; c++)
             for (int mat = 0; mat < m.M; mat++) StockpileCn[c * m.M + mat] = m.CountryRegion[c] == 0 ? 1 : 0.5;
         NextEvent = 0;
-        Rng = new MathNet.Numerics.Random.Xoshiro256StarStar(seed, false);
+        Rng.Reseed(seed);
     }
 
     internal void ClearFlows()

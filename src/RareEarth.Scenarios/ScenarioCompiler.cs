@@ -27,8 +27,10 @@ public static class ScenarioCompiler
     {
         var errors = new List<ScenarioError>();
         var doc = ScenarioLoader.Load(path, overrides ?? Array.Empty<string>(), errors);
-        if (doc is null || errors.Count > 0) throw new ScenarioException(errors);
-        return Compile(doc);
+        if (doc is null) throw new ScenarioException(errors);
+        var result = TryCompile(doc, errors); // keep going after override errors: report everything at once
+        if (result is null || errors.Count > 0) throw new ScenarioException(errors);
+        return result;
     }
 
     public static CompiledScenario Compile(ScenarioDocument doc)

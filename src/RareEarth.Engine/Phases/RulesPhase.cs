@@ -1,4 +1,3 @@
-using MathNet.Numerics.Distributions;
 
 namespace RareEarth.Engine.Phases;
 
@@ -42,7 +41,7 @@ public static class RulesPhase
                 bool any = false;
                 int b = (c * M + mat) * C;
                 for (int d = 0; d < C; d++) if (s.Regime[b + d] == RegimeKind.Licence) { any = true; break; }
-                s.ApprovalNoise[c * M + mat] = any ? 2.0 * Beta.Sample(s.Rng, kappa / 2, kappa / 2) : 1.0;
+                s.ApprovalNoise[c * M + mat] = any ? 2.0 * Draw.Beta(s.Rng, kappa / 2, kappa / 2) : 1.0;
             }
     }
 

@@ -101,6 +101,8 @@ public static class ScenarioLoader
     /// <summary>Deep merge: mappings merge key by key, anything else in the child replaces the parent's.</summary>
     public static void Merge(YNode into, YNode from)
     {
+        // a mapping the child touches is reported at the child's position: that is where the user edits it
+        into.File = from.File; into.Line = from.Line; into.Column = from.Column;
         foreach (var (key, value) in from.Entries)
         {
             var existing = into.Get(key);

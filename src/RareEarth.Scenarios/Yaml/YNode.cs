@@ -17,9 +17,9 @@ public sealed class YNode
     public bool Quoted { get; private init; }
     public List<KeyValuePair<string, YNode>> Entries { get; } = new();
     public List<YNode> Items { get; } = new();
-    public required string File { get; init; }
-    public int Line { get; init; }
-    public int Column { get; init; }
+    public required string File { get; set; }
+    public int Line { get; set; }
+    public int Column { get; set; }
 
     public static YNode Scalar(string? value, string file, int line, int col, bool quoted = false) =>
         new() { Kind = YKind.Scalar, Value = value, File = file, Line = line, Column = col, Quoted = quoted };

@@ -1,0 +1,113 @@
+using RareEarth.Runner;
+using RareEarth.Runner.Recording;
+using RareEarth.Scenarios;
+
+namespace RareEarth.Tests.Engine;
+
+/// <summary>Mechanisms on a small world (Fixtures/small-world.yaml): each effect must emerge from the agents.</summary>
+public class MechanismTests
+{
+    static SeriesRecorder Run(string extraYaml, int seed = 1) =>
+        SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Variant("small-world.yaml", extraYaml)), seed);
+
+    const string BanJapan =
+        "events:\n" +
+        "  - {month: 2021-01, type: export_regime, country: CN, materials: [magnet], to: JP, regime: ban, confrontation: true}\n";
+
+    static int Idx(SeriesRecorder r, string country) => r.Model.IndexOfCountry(country);
+    static int Mat(SeriesRecorder r, string material) => r.Model.IndexOfMaterial(material);
+
+    [Fact]
+    public void BanOnOneImporterRaisesOutsidePriceAndShortageOnlyOnceStocksRunOut()
+    {
+        var quiet = Run("");
+        var ban = Run(BanJapan);
+        int mag = Mat(ban, "magnet"), jp = Idx(ban, "JP"), t0 = 12;
+        // before the ban both worlds are identical
+        for (int t = 0; t < t0; t++) Assert.Equal(quiet.PriceAt(t, mag, 1), ban.PriceAt(t, mag, 1));
+        // the outside price rises above the Chinese domestic price and above the no-ban world
+        double peakOutside = Enumerable.Range(t0, 12).Max(t => ban.PriceAt(t, mag, 1));
+        double peakInside = Enumerable.Range(t0, 12).Max(t => ban.PriceAt(t, mag, 0));
+        Assert.True(peakOutside > 1.3 * peakInside, $"outside {peakOutside} vs inside {peakInside}");
+        Assert.True(peakOutside > 1.3 * Enumerable.Range(t0, 12).Max(t => quiet.PriceAt(t, mag, 1)));
+        // Japan runs short only after its stocks are drawn down: never in the ban's first month,
+        // and the first short month starts with less than a month of need in stock
+        int firstShort = Enumerable.Range(t0, ban.Months - t0).First(t => ban.At(ban.Shortage, t, jp, mag) > 0.01 * ban.At(ban.Demand, t, jp, mag));
+        Assert.True(firstShort > t0, $"shortage began in the ban's first month {ban.Model.MonthLabel(firstShort)}");
+        double stockBefore = ban.At(ban.Inventory, firstShort - 1, jp, mag);
+        double stockAtBan = ban.At(ban.Inventory, t0 - 1, jp, mag);
+        Assert.True(stockBefore < 0.5 * stockAtBan, $"stock before first shortage {stockBefore} vs at ban {stockAtBan}");
+        for (int t = 0; t < t0; t++) Assert.True(ban.At(ban.Shortage, t, jp, mag) <= 1e-9);
+        Assert.True(Enumerable.Range(t0, 24).Sum(t => ban.At(ban.Shortage, t, jp, mag)) > 100);
+    }
+
+    [Fact]
+    public void LiftingAControlBringsPricesBackDown()
+    {
+        var r = Run(BanJapan + "  - {month: 2022-01, type: export_regime, country: CN, materials: [magnet], to: JP, regime: open}\n");
+        int mag = Mat(r, "magnet");
+        double before = r.PriceAt(11, mag, 1);
+        double peak = Enumerable.Range(12, 12).Max(t => r.PriceAt(t, mag, 1));
+        double after = Enumerable.Range(r.Months - 12, 12).Average(t => r.PriceAt(t, mag, 1));
+        Assert.True(peak > 1.3 * before);
+        Assert.True(after < 0.8 * peak, $"after {after} vs peak {peak}");
+        Assert.InRange(after / before, 0.7, 1.3);
+        // the regional prices converge again once exports flow
+        Assert.InRange(r.PriceAt(r.Months - 1, mag, 1) / r.PriceAt(r.Months - 1, mag, 0), 0.95, 1.05);
+    }
+
+    [Fact]
+    public void PriceFloorBringsCapacityOnlineOnlyAfterItsLeadTime()
+    {
+        const int start = 12, lead = 24;
+        var none = Run("");
+        var floor = Run("""
+            price_floors:
+              us_floor: {country: US, firm: us_sep, material: oxide, price: 150, start: 2021-01}
+            """);
+        int f = Array.IndexOf(floor.Model.FirmIds, "us_sep");
+        int F = floor.Model.F;
+        Assert.All(Enumerable.Range(0, none.Months), t => Assert.Equal(0, none.Capacity[t * F + f]));
+        // decided in the floor's first month, the first project can only arrive after its lead time
+        for (int t = 0; t <= start + lead; t++) Assert.Equal(0, floor.Capacity[t * F + f]);
+        Assert.True(floor.Capacity[(start + lead + 8) * F + f] > 0);
+        Assert.True(floor.Capacity[(floor.Months - 1) * F + f] > 500);
+        // and the government pays for it
+        int us = floor.Model.IndexOfCountry("US");
+        Assert.True(Enumerable.Range(0, floor.Months).Sum(t => floor.FiscalCost[t * floor.Model.C + us]) > 0);
+    }
+
+    [Fact]
+    public void SubstitutionResearchLowersDemandOverTime()
+    {
+        const string subst = "sectors:\n  JP_use: {substitution: {max_share: 0.4, rate: 0.05, half: 1.0, lag_months: 12}}\n";
+        var without = Run(BanJapan);
+        var with = Run(BanJapan + subst);
+        int jp = Idx(with, "JP"), mag = Mat(with, "magnet");
+        double early = with.At(with.Demand, 12, jp, mag), late = with.At(with.Demand, with.Months - 1, jp, mag);
+        Assert.Equal(without.At(without.Demand, 12, jp, mag), early, 6);
+        Assert.True(late < 0.85 * without.At(without.Demand, without.Months - 1, jp, mag), $"late {late}");
+        Assert.True(late < early, "demand falls over time as rare-earth-free designs are adopted");
+    }
+
+    [Fact]
+    public void ThriftingResearchLowersInputIntensity()
+    {
+        var funded = Run("""
+            firms:
+              jp_magnets: {rnd: {rate: 0, half: 5, max_thrift: 0.5, lag_months: 6}}
+            events:
+              - {month: 2021-01, type: rnd_funding, country: JP, firms: 10}
+            """);
+        var plain = Run("""
+            firms:
+              jp_magnets: {rnd: {rate: 0, half: 5, max_thrift: 0.5, lag_months: 6}}
+            """);
+        int jp = Idx(funded, "JP"), ox = Mat(funded, "oxide");
+        int f = Array.IndexOf(funded.Model.FirmIds, "jp_magnets"), F = funded.Model.F;
+        int T = funded.Months - 1;
+        double perMagnetFunded = funded.At(funded.Consumption, T, jp, ox) / funded.Activity[T * F + f];
+        double perMagnetPlain = plain.At(plain.Consumption, T, jp, ox) / plain.Activity[T * F + f];
+        Assert.True(perMagnetFunded < 0.7 * perMagnetPlain, $"{perMagnetFunded} vs {perMagnetPlain}");
+    }
+}

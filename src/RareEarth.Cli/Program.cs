@@ -5,5 +5,6 @@ using RareEarth.Cli;
 var root = new RootCommand("Agent-based simulation of rare-earth trade confrontations (run, validate, batch, sweep, report, export).");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(HistoryCommand.Create());
 foreach (var extra in ExtraCommands.Create()) root.Subcommands.Add(extra);
 return root.Parse(args).Invoke();

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using RareEarth.Runner.Recording;
+using ScottPlot;
+
+namespace RareEarth.Reporting;
+
+/// <summary>One observed value from history: month, metric, material, country, partner, value, unit, source.</summary>
+public sealed record HistoryPoint(string Month, string Metric, string Material, string Country, string Partner, double Value, string Unit, string Source, string Use);
+
+/// <summary>
+/// Puts a run next to history it can be compared with: one chart per series (model line, history
+/// points) and a markdown table. History files are CSV with the columns
+/// month,metric,material,country,partner,value,unit,use,source (use = calibration or validation).
+/// </summary>
+public static class HistoryComparison
+{
+    public static List<HistoryPoint> Read(string path)
+    {
+        var points = new List<HistoryPoint>();
+        var lines = File.ReadAllLines(path);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]) || lines[i].StartsWith('#')) continue;
+            var f = SplitCsv(lines[i]);
+            if (f.Count < 9) throw new FormatException($"{path}:{i + 1}: expected 9 columns month,metric,material,country,partner,value,unit,use,source; found {f.Count}");
+            if (!double.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+                throw new FormatException($"{path}:{i + 1}: value '{f[5]}' is not a number");
+            points.Add(new HistoryPoint(f[0], f[1], f[2], f[3], f[4], v, f[6], f[8], f[7]));
+        }
+        return points;
+    }
+
+    static List<string> SplitCsv(string line)
+    {
+        var r = new List<string>(); var sb = new StringBuilder(); bool q = false;
+        foreach (var ch in line)
+        {
+            if (ch == '"') q = !q;
+            else if (ch == ',' && !q) { r.Add(sb.ToString()); sb.Clear(); }
+            else sb.Append(ch);
+        }
+        r.Add(sb.ToString());
+        return r;
+    }
+
+    /// <summary>The model's value for a history point's series at month t (NaN if the series is unknown).</summary>
+    public static double ModelValue(SeriesRecorder r, HistoryPoint h, int t)
+    {
+        var m = r.Model;
+        int c = m.IndexOfCountry(h.Country), p = m.IndexOfCountry(h.Partner);
+        var materials = h.Material == "reo"
+            ? Enumerable.Range(0, m.M).Where(i => m.ReoContent[i] > 0).ToArray()
+            : new[] { m.IndexOfMaterial(h.Material) };
+        if (materials.Any(i => i < 0)) return double.NaN;
+        switch (h.Metric)
+        {
+            case "price":
+                int reg = Array.IndexOf(m.RegionIds, h.Country);
+                return reg < 0 ? double.NaN : r.PriceAt(t, materials[0], reg);
+            case "exports":
+                if (c < 0) return double.NaN;
+                return materials.Sum(mat => p >= 0 ? r.TradeAt(t, c, mat, p) * Reo(m, mat, h) : r.Exports(t, c, mat) * Reo(m, mat, h));
+            case "imports":
+                if (c < 0) return double.NaN;
+                return materials.Sum(mat => p >= 0 ? r.TradeAt(t, p, mat, c) * Reo(m, mat, h) : r.Imports(t, c, mat) * Reo(m, mat, h));
+            default:
+                return double.NaN;
+        }
+    }
+
+    static double Reo(RareEarth.Engine.Model m, int mat, HistoryPoint h) => h.Material == "reo" ? m.ReoContent[mat] : 1;
+
+    static string Key(HistoryPoint h) => $"{h.Metric}_{h.Material}_{h.Country}" + (h.Partner.Length > 0 ? $"_from_{h.Partner}" : "");
+
+    /// <summary>Writes one PNG/SVG per series and returns a markdown table of model against history.</summary>
+    public static string Write(SeriesRecorder r, IReadOnlyList<HistoryPoint> history, string dir, string title)
+    {
+        var m = r.Model;
+        Directory.CreateDirectory(dir);
+        var md = new StringBuilder();
+        md.AppendLine($"| series | month | history | model | model / history | use | source |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var group in history.GroupBy(Key))
+        {
+            var first = group.First();
+            var plt = new Plot();
+            var xs = new double[m.Months];
+            var ys = new double[m.Months];
+            for (int t = 0; t < m.Months; t++)
+            {
+                var ym = m.MonthLabel(t);
+                xs[t] = new DateTime(int.Parse(ym[..4]), int.Parse(ym[5..]), 1).ToOADate();
+                ys[t] = ModelValue(r, first, t);
+            }
+            var line = plt.Add.ScatterLine(xs, ys.Select(v => double.IsNaN(v) ? 0 : v).ToArray());
+            line.LegendText = "model";
+            line.LineWidth = 2;
+            foreach (var use in new[] { "calibration", "validation" })
+            {
+                var pts = group.Where(h => h.Use == use).ToList();
+                if (pts.Count == 0) continue;
+                var hx = pts.Select(h => new DateTime(int.Parse(h.Month[..4]), int.Parse(h.Month[5..]), 15).ToOADate()).ToArray();
+                var sc = plt.Add.ScatterPoints(hx, pts.Select(h => h.Value).ToArray());
+                sc.LegendText = $"history ({use})";
+                sc.MarkerSize = 9;
+                sc.MarkerShape = use == "calibration" ? MarkerShape.OpenCircle : MarkerShape.FilledSquare;
+            }
+            plt.Axes.DateTimeTicksBottom();
+            plt.Title($"{title}: {first.Metric} {first.Material} {first.Country}{(first.Partner.Length > 0 ? " from " + first.Partner : "")}");
+            plt.YLabel(first.Unit);
+            plt.XLabel("month");
+            plt.ShowLegend(Alignment.UpperRight);
+            var stem = "history_" + Key(first);
+            plt.SavePng(Path.Combine(dir, stem + ".png"), ChartRenderer.Width, ChartRenderer.Height);
+            plt.SaveSvg(Path.Combine(dir, stem + ".svg"), ChartRenderer.Width, ChartRenderer.Height);
+            foreach (var h in group)
+            {
+                int t = MonthIndex(m, h.Month);
+                double mv = t >= 0 ? ModelValue(r, h, t) : double.NaN;
+                md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {Key(h)} | {h.Month} | {h.Value:G4} {h.Unit} | {mv:G4} | {(h.Value != 0 ? mv / h.Value : double.NaN):F2} | {h.Use} | {h.Source} |"));
+            }
+        }
+        return md.ToString();
+    }
+
+    static int MonthIndex(RareEarth.Engine.Model m, string label)
+    {
+        for (int t = 0; t < m.Months; t++) if (m.MonthLabel(t) == label) return t;
+        return -1;
+    }
+}

@@ -111,6 +111,8 @@ public sealed class WorldState
     internal readonly double[] ExportDesire;    // [m] REO t wanted from region 0 last month (quota split)
     internal readonly double[] QuotaMonth;      // [c] t REO still allowed this month
     public readonly double[] Planned;           // [f] activity planned before inputs limited it
+    public readonly double[] Margin;            // [f] this month's expected margin ratio (short-run prices)
+    public readonly double[] Utilisation;       // [f] utilisation chosen from that margin
     public readonly double[] StockpileCn;       // [c, m] region-0 content share of the stockpile
     public readonly double[] LastShortageShare; // [c, m] last month's shortage / demand
     internal readonly double[] BuyerOfftake;    // per buyer slot: received outside the auction this month
@@ -156,7 +158,7 @@ public sealed class WorldState
         SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];
         CountryDemandScratch = new double[C]; CountryFromCn = new double[C];
         ApprovalNoise = new double[C * M]; ExportDesire = new double[M]; QuotaMonth = new double[C];
-        Planned = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
+        Planned = new double[F]; Margin = new double[F]; Utilisation = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
         BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
@@ -212,7 +214,7 @@ public sealed class WorldState
         ClearFlows();
         for (int i = 0; i < ChinaShare.Length; i++) { ChinaShare[i] = double.NaN; ChinaShareEmbedded[i] = double.NaN; }
         Array.Clear(ApprovalNoise); Array.Clear(ExportDesire); Array.Clear(QuotaMonth);
-        Array.Clear(Planned); Array.Clear(LastShortageShare);
+        Array.Clear(Planned); Array.Clear(Margin); Array.Clear(Utilisation); Array.Clear(LastShortageShare);
         for (int c = 0; c < m.C; c++)
             for (int mat = 0; mat < m.M; mat++) StockpileCn[c * m.M + mat] = m.CountryRegion[c] == 0 ? 1 : 0.5;
         NextEvent = 0;

@@ -53,29 +53,29 @@ public static class MarketPhase
         bool any0 = s.BuyerCount > 0 || s.SellerCount > 0;
         double p0, p1, flow;
         // A: exports from region 0, prices linked by the duty
-        p0 = Solve(s, mat, lo, hi, LinkedExport, tau, 0, quotaCap);
+        p0 = Solve(s, mat, lo, hi, LinkedExport, tau, s.Price[mat * 2], quotaCap);
         p1 = p0 * (1 + tau);
         flow = Excess(s, mat, 1, p1);
-        if (flow >= 0)
+        if (flow >= 0 && Restricted(s, mat, quotaCap))
         {
             double cap = ChinaCap(s, mat, p1, quotaCap);
             if (flow > cap)
             {
-                p1 = Solve(s, mat, lo, hi, ConstrainedImport, 0, 0, quotaCap);
+                p1 = Solve(s, mat, lo, hi, ConstrainedImport, 0, s.Price[mat * 2 + 1], quotaCap);
                 flow = ChinaCap(s, mat, p1, quotaCap);
-                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, 0, 0);
+                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, s.Price[mat * 2], 0);
             }
         }
-        else
+        else if (flow < 0)
         {
             // B: maybe region 1 ships to region 0 (e.g. ore to be separated), no duty on that direction
-            double p = Solve(s, mat, lo, hi, LinkedImport, 0, 0, 0);
+            double p = Solve(s, mat, lo, hi, LinkedImport, 0, s.Price[mat * 2], 0);
             double f1 = Excess(s, mat, 1, p);
             if (f1 >= 0)
             {
                 flow = 0;
-                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, 0, 0, 0);
-                p1 = Solve(s, mat, lo, hi, RegionAlone1, 0, 0, 0);
+                p0 = Solve(s, mat, lo, hi, RegionWithOutflow, 0, s.Price[mat * 2], 0);
+                p1 = Solve(s, mat, lo, hi, RegionAlone1, 0, s.Price[mat * 2 + 1], 0);
             }
             else
             {
@@ -83,9 +83,9 @@ public static class MarketPhase
                 double g = InnerCap(s, mat, p);
                 if (-flow > g)
                 {
-                    p1 = Solve(s, mat, lo, hi, ReverseConstrained, 0, 0, 0);
+                    p1 = Solve(s, mat, lo, hi, ReverseConstrained, 0, s.Price[mat * 2 + 1], 0);
                     flow = -InnerCap(s, mat, p1);
-                    p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, 0, 0);
+                    p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, s.Price[mat * 2], 0);
                 }
             }
         }
@@ -127,7 +127,7 @@ public static class MarketPhase
             double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
             if (coef <= 0) continue;
             int c = m.FirmCountry[f];
-            double monthly = Math.Max(s.Planned[f], ProductionPhase.PlannedActivity(s, f, proc, m.CountryRegion[c], false) * s.Capacity[f] / 12.0);
+            double monthly = Math.Max(s.Planned[f], s.Utilisation[f] * s.Capacity[f] / 12.0);
             s.BuyerKind[n] = FirmBuyer; s.BuyerIndex[n] = f; s.BuyerCountry[n] = c;
             s.BuyerRegion[n] = m.CountryRegion[c];
             s.BuyerNeed[n] = monthly * coef;
@@ -181,7 +181,8 @@ public static class MarketPhase
             int c = m.FirmCountry[f];
             int region = m.CountryRegion[c];
             double pe = s.Expected[mat * 2 + region];
-            double ask = Math.Max(m.MinPrice[mat], pe * Math.Max(b.SellerReserve, CostToRevenue(s, f, proc, region)));
+            double costToRevenue = Math.Clamp(1.0 / (1.0 + s.Margin[f]), 0, 3); // full cost over expected revenue
+            double ask = Math.Max(m.MinPrice[mat], pe * Math.Max(b.SellerReserve, costToRevenue));
             double factor = 1;
             if (region == 1)
             {
@@ -195,13 +196,6 @@ public static class MarketPhase
             n++;
         }
         s.SellerCount = n;
-    }
-
-    /// <summary>Full cost over expected revenue (with floors), capped: the seller's ask relative to its expected price.</summary>
-    static double CostToRevenue(WorldState s, int f, ProcessSpec proc, int region)
-    {
-        double margin = ProductionPhase.MarginRatio(s, f, proc, region, false);
-        return Math.Clamp(1.0 / (1.0 + margin), 0, 3);
     }
 
     /// <summary>
@@ -314,12 +308,17 @@ public static class MarketPhase
     // ------------------------------------------------------------------ demand and supply curves
 
     /// <summary>Quantity buyer i bids for at price p: inelastic use plus a price-sensitive restock, choked off near its top price.</summary>
-    static double Bid(WorldState s, int i, double p, double logRel)
+    static double Bid(WorldState s, int i, double p, double logRel) =>
+        Bid(s, i, p, logRel, Math.Exp(-s.Model.Behaviour.StockElasticity * logRel));
+
+    /// <param name="stockFactor">(p / p̂)^(−ε_stock), the same for every buyer of a region: computed once per price.</param>
+    static double Bid(WorldState s, int i, double p, double logRel, double stockFactor)
     {
         double chokeFactor = ChokeFactor(s.Model, p, s.BuyerChokeRef[i], s.BuyerChoke[i]);
         if (chokeFactor <= 0) return 0;
-        double use = s.BuyerNeed[i] * Math.Exp(-s.BuyerElasticity[i] * logRel);
-        double target = s.BuyerCover[i] * s.BuyerNeed[i] * Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+        double e = s.BuyerElasticity[i];
+        double use = s.BuyerNeed[i] * (e == 0 ? 1 : Math.Exp(-e * logRel));
+        double target = s.BuyerCover[i] * s.BuyerNeed[i] * stockFactor;
         double restock = (target - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
         return Math.Max(0, (use + restock) * chokeFactor);
     }
@@ -347,8 +346,9 @@ public static class MarketPhase
     static double Demand(WorldState s, int mat, int region, double p)
     {
         double logRel = Math.Log(p / s.Expected[mat * 2 + region]);
+        double stockFactor = Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
         double sum = 0;
-        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, logRel);
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, logRel, stockFactor);
         return sum;
     }
 
@@ -361,14 +361,29 @@ public static class MarketPhase
 
     static double Excess(WorldState s, int mat, int region, double p) => Demand(s, mat, region, p) - Supply(s, region, p);
 
+    /// <summary>World excess demand with region 0 at p0 and region 1 at p1, in one pass over buyers and sellers.</summary>
+    static double TotalExcess(WorldState s, int mat, double p0, double p1)
+    {
+        double se = s.Model.Behaviour.StockElasticity;
+        double l0 = Math.Log(p0 / s.Expected[mat * 2]), l1 = Math.Log(p1 / s.Expected[mat * 2 + 1]);
+        double f0 = Math.Exp(-se * l0), f1 = Math.Exp(-se * l1);
+        double sum = 0;
+        for (int i = 0; i < s.BuyerCount; i++)
+            sum += s.BuyerRegion[i] == 0 ? Bid(s, i, p0, l0, f0) : Bid(s, i, p1, l1, f1);
+        for (int j = 0; j < s.SellerCount; j++)
+            sum -= Offer(s, j, s.SellerRegion[j] == 0 ? p0 : p1);
+        return sum;
+    }
+
     /// <summary>Most region 0 may ship to region 1 at outside price p: per destination the smaller of its allowance and its bid, all under the quota.</summary>
     static double ChinaCap(WorldState s, int mat, double p, double quotaCap)
     {
         var m = s.Model;
         Array.Clear(s.CountryDemandScratch);
         double logRel = Math.Log(p / s.Expected[mat * 2 + 1]);
+        double stockFactor = Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
         for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, logRel);
+            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, logRel, stockFactor);
         double cap = 0;
         for (int d = 0; d < m.C; d++)
             if (m.CountryRegion[d] == 1) cap += Math.Min(s.Allowance[mat * m.C + d], s.CountryDemandScratch[d]);
@@ -388,27 +403,54 @@ public static class MarketPhase
 
     static double Evaluate(WorldState s, int mat, int kind, double p, double a, double quotaCap) => kind switch
     {
-        LinkedExport => Excess(s, mat, 0, p) + Excess(s, mat, 1, p * (1 + a)),
+        LinkedExport => TotalExcess(s, mat, p, p * (1 + a)),
         ConstrainedImport => Excess(s, mat, 1, p) - ChinaCap(s, mat, p, quotaCap),
         RegionWithOutflow => Excess(s, mat, 0, p) + a,
-        LinkedImport => Excess(s, mat, 0, p) + Excess(s, mat, 1, p),
+        LinkedImport => TotalExcess(s, mat, p, p),
         RegionAlone1 => Excess(s, mat, 1, p),
         _ => Excess(s, mat, 1, p) + InnerCap(s, mat, p),
     };
 
-    /// <summary>Bisection in log price for the root of a decreasing excess-demand function.</summary>
-    static double Solve(WorldState s, int mat, double lo, double hi, int kind, double a, double unused, double quotaCap)
+    /// <summary>
+    /// Root of a decreasing excess-demand function in log price, by the Illinois variant of regula
+    /// falsi (always bracketed, so as safe as bisection on kinked curves, and much faster), to a
+    /// relative price tolerance of 1e-4, starting from a bracket around a guess (last month's price).
+    /// </summary>
+    static double Solve(WorldState s, int mat, double lo, double hi, int kind, double a, double guess, double quotaCap)
     {
-        if (Evaluate(s, mat, kind, lo, a, quotaCap) <= 0) return lo;
-        if (Evaluate(s, mat, kind, hi, a, quotaCap) >= 0) return hi;
-        double llo = Math.Log(lo), lhi = Math.Log(hi);
-        for (int it = 0; it < 44; it++)
+        // bracket around last month's price first: most months move little
+        double g = Math.Clamp(guess, lo, hi);
+        double blo = Math.Max(lo, g / 1.25), bhi = Math.Min(hi, g * 1.25);
+        double flo = Evaluate(s, mat, kind, blo, a, quotaCap);
+        while (flo <= 0 && blo > lo) { bhi = blo; blo = Math.Max(lo, blo / 4); flo = Evaluate(s, mat, kind, blo, a, quotaCap); }
+        if (flo <= 0) return lo;
+        double fhi = Evaluate(s, mat, kind, bhi, a, quotaCap);
+        while (fhi >= 0 && bhi < hi) { blo = bhi; flo = fhi; bhi = Math.Min(hi, bhi * 4); fhi = Evaluate(s, mat, kind, bhi, a, quotaCap); }
+        if (fhi >= 0) return hi;
+        double x0 = Math.Log(blo), x1 = Math.Log(bhi);
+        double small = 1e-7 * (flo - fhi); // quantities within this of zero count as cleared
+        int side = 0;
+        for (int it = 0; it < 100 && x1 - x0 > 1e-4; it++)
         {
-            double mid = 0.5 * (llo + lhi);
-            if (Evaluate(s, mat, kind, Math.Exp(mid), a, quotaCap) > 0) llo = mid; else lhi = mid;
-            if (lhi - llo < 1e-7) break;
+            double x = (x0 * fhi - x1 * flo) / (fhi - flo);
+            if (!(x > x0 && x < x1)) x = 0.5 * (x0 + x1);
+            double fx = Evaluate(s, mat, kind, Math.Exp(x), a, quotaCap);
+            if (Math.Abs(fx) <= small) return Math.Exp(x);
+            if (fx > 0)
+            {
+                x0 = x; flo = fx;
+                if (side == -1) fhi *= 0.5;
+                side = -1;
+            }
+            else if (fx < 0)
+            {
+                x1 = x; fhi = fx;
+                if (side == 1) flo *= 0.5;
+                side = 1;
+            }
+            else return Math.Exp(x);
         }
-        return Math.Exp(0.5 * (llo + lhi));
+        return Math.Exp(0.5 * (x0 + x1));
     }
 
     // ------------------------------------------------------------------ allocation
@@ -550,6 +592,15 @@ public static class MarketPhase
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>True when a quota or any destination's allowance may cap region 0's exports of this material.</summary>
+    static bool Restricted(WorldState s, int mat, double quotaCap)
+    {
+        if (!double.IsPositiveInfinity(quotaCap)) return true;
+        int C = s.Model.C;
+        for (int d = 0; d < C; d++) if (!double.IsPositiveInfinity(s.Allowance[mat * C + d])) return true;
+        return false;
+    }
 
     static bool Trades(WorldState s, int mat, int region, double p) =>
         Demand(s, mat, region, p) > 1e-9 || Supply(s, region, p) > 1e-9;

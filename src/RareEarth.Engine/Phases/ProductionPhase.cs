@@ -18,7 +18,9 @@ public static class ProductionPhase
             int c = m.FirmCountry[f];
             int region = m.CountryRegion[c];
 
-            double planned = PlannedActivity(s, f, proc, region, useLongRun: false) * s.Capacity[f] / 12.0;
+            s.Margin[f] = MarginRatio(s, f, proc, region, useLongRun: false);
+            s.Utilisation[f] = UtilisationFor(s, s.Margin[f]);
+            double planned = s.Utilisation[f] * s.Capacity[f] / 12.0;
 
             // output stock: cut back when the main output piles up beyond its cover
             int main = MainOutput(s, proc, region);
@@ -96,9 +98,8 @@ public static class ProductionPhase
     /// Utilisation the firm chooses from its expected margin: the minimum at a margin of -30%,
     /// full at +10% and above. Price floors that cover the firm count as its expected price.
     /// </summary>
-    internal static double PlannedActivity(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun)
+    internal static double UtilisationFor(WorldState s, double margin)
     {
-        double margin = MarginRatio(s, f, proc, region, useLongRun);
         double x = Math.Clamp((margin + 0.3) / 0.4, 0, 1);
         double smooth = x * x * (3 - 2 * x);
         double minU = s.Model.Behaviour.MinUtilisation;

@@ -16,7 +16,8 @@ public static class ChartRenderer
         foreach (var s in chart.Series)
         {
             var xs = Dates(chart.StartYear, chart.StartMonth, s.Values.Length);
-            var color = palette.GetColor(i++);
+            var color = palette.GetColor(s.ColorIndex ?? i);
+            i++;
             if (s.Low is not null && s.High is not null) Band(plt, xs, s.Low, s.High, color.WithAlpha(0.18));
             if (s.Low2 is not null && s.High2 is not null) Band(plt, xs, s.Low2, s.High2, color.WithAlpha(0.35));
             var line = plt.Add.ScatterLine(xs, Clean(s.Values));

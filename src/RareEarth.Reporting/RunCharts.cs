@@ -19,7 +19,7 @@ public static class RunCharts
             for (int reg = 1; reg >= 0; reg--)
             {
                 double b = r.PriceAt(0, mat, reg);
-                index.Add(new ChartSeries($"{m.MaterialIds[mat]} {m.RegionIds[reg]}", Series(T, t => r.PriceAt(t, mat, reg) / b), Dashed: reg == 0));
+                index.Add(new ChartSeries($"{m.MaterialIds[mat]} {m.RegionIds[reg]}", Series(T, t => r.PriceAt(t, mat, reg) / b), Dashed: reg == 0, ColorIndex: mat));
             }
         charts.Add(new TimeChart("prices", "Prices by region, as a multiple of the first month (dashed: Chinese domestic)",
             "price / price in first month", m.StartYear, m.StartMonth, index.Where(s => Interesting(s.Values)).ToList(), 1.0, shock));

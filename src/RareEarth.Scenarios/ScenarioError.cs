@@ -13,6 +13,9 @@ public sealed class ScenarioException : Exception
     public IReadOnlyList<ScenarioError> Errors { get; }
 
     public ScenarioException(IReadOnlyList<ScenarioError> errors)
-        : base($"{errors.Count} problem(s) in the scenario:{Environment.NewLine}" + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
-        => Errors = errors;
+        : this(errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Column).ToList()) { }
+
+    ScenarioException(List<ScenarioError> sorted)
+        : base($"{sorted.Count} problem(s) in the scenario:{Environment.NewLine}" + string.Join(Environment.NewLine, sorted.Select(e => "  " + e)))
+        => Errors = sorted;
 }

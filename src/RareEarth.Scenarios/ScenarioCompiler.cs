@@ -4,7 +4,11 @@ using RareEarth.Scenarios.Yaml;
 namespace RareEarth.Scenarios;
 
 /// <summary>A declared uncertain parameter: where it is and how it is distributed.</summary>
-public sealed record UncertainParameter(string Path, string Distribution, double A, double B, double C, double Nominal);
+/// <summary>
+/// A declared uncertain parameter. normal: A = mean, B = sd; lognormal: A = mu, B = sigma;
+/// uniform: A = min, B = max; triangular: A = min, B = max, C = mode; beta: A = alpha, B = beta on [C, D].
+/// </summary>
+public sealed record UncertainParameter(string Path, string Distribution, double A, double B, double C, double Nominal, double D = 1);
 
 /// <summary>A compiled scenario: the engine model plus what the runner needs to describe it.</summary>
 public sealed record CompiledScenario(Model Model, string Name, string Description, IReadOnlyList<UncertainParameter> Uncertain, ScenarioDocument Document);
@@ -535,7 +539,7 @@ public static class ScenarioCompiler
             if (target is null || target.Kind != YKind.Scalar || !double.TryParse(target.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out nominal))
                 u.Error(ds.Node, path, "the path does not name a number in the scenario; expected a dotted path to a numeric parameter, e.g. sectors.JP_ev.elasticity");
             string? dist = ds.OneOf("dist", Distributions, required: true);
-            double a = 0, b = 0, c = 0;
+            double a = 0, b = 0, c = 0, betaMax = 1;
             switch (dist)
             {
                 case "normal": a = ds.Num("mean", nominal); b = ds.Num("sd", 0, 0, required: true); break;
@@ -547,12 +551,13 @@ public static class ScenarioCompiler
                     break;
                 case "beta":
                     a = ds.Num("alpha", 1, 1e-6, required: true); b = ds.Num("beta", 1, 1e-6, required: true);
-                    ds.Num("min", 0); ds.Num("max", 1);
+                    c = ds.Num("min", 0); betaMax = ds.Num("max", 1);
+                    if (betaMax <= c) ds.ErrorHere("max must be greater than min");
                     break;
             }
             ds.Str("source");
             ds.Done();
-            if (dist is not null) list.Add(new UncertainParameter(path, dist, a, b, c, nominal));
+            if (dist is not null) list.Add(new UncertainParameter(path, dist, a, b, c, nominal, betaMax));
         }
         return list;
     }

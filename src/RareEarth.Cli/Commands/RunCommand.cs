@@ -17,14 +17,25 @@ internal static class RunCommand
         var seed = Common.SeedOption();
         var set = Common.SetOption();
         var noCharts = new Option<bool>("--no-charts") { Description = "Skip the PNG/SVG charts" };
+        var sample = new Option<bool>("--sample") { Description = "Draw the scenario's uncertain parameters from the seed (default: use the values in the file)" };
         var cmd = new Command("run", "Run a scenario once; write timeseries.csv, summary.json, charts and the resolved scenario.")
-            { scenario, outDir, seed, set, noCharts };
+            { scenario, outDir, seed, set, noCharts, sample };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
-            var compiled = Common.Load(path, parse.GetValue(set) ?? Array.Empty<string>());
-            if (compiled is null) return Common.InvalidInput;
+            var overrides = (parse.GetValue(set) ?? Array.Empty<string>()).ToList();
             int s = parse.GetValue(seed);
+            var compiled = Common.Load(path, overrides);
+            if (compiled is null) return Common.InvalidInput;
+            if (parse.GetValue(sample) && compiled.Uncertain.Count > 0)
+            {
+                // sampled values become ordinary overrides, so run.json's command reproduces the run without --sample
+                var drawn = RareEarth.Runner.Sampling.UncertainSampler.Draw(compiled.Uncertain, s);
+                overrides.AddRange(drawn.Select(kv => $"{kv.Key}={kv.Value}"));
+                compiled = Common.Load(path, overrides);
+                if (compiled is null) return Common.InvalidInput;
+                Console.WriteLine("Sampled: " + string.Join(", ", drawn.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", Path.GetFileNameWithoutExtension(path));
             var sw = Stopwatch.StartNew();
             var rec = SingleRun.Execute(compiled, s);

@@ -46,6 +46,28 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void SampledRunIsReproducedByTheCommandInRunJson()
+    {
+        var dir = CliProcess.TempDir();
+        var a = Path.Combine(dir, "a");
+        var (exit, stdout, err) = CliProcess.Run("run", TestPaths.Scenario("controls-2025.yaml"), "--sample", "--seed", "5", "--out", a, "--no-charts", "--set", "end=2026-12");
+        Assert.True(exit == 0, err);
+        Assert.Contains("Sampled: events.0.approval=", stdout);
+        using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(a, "run.json")));
+        var reproduce = run.RootElement.GetProperty("reproduce").GetString()!.Split(' ').Skip(1).ToList(); // drop "run"
+        var b = Path.Combine(dir, "b");
+        var args = new List<string> { "run" };
+        args.AddRange(reproduce);
+        args.AddRange(new[] { "--out", b, "--no-charts" });
+        var (exit2, _, err2) = CliProcess.Run(args.ToArray());
+        Assert.True(exit2 == 0, err2);
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "timeseries.csv")), File.ReadAllText(Path.Combine(b, "timeseries.csv")));
+        // and a different seed draws different values
+        var (_, other, _) = CliProcess.Run("run", TestPaths.Scenario("controls-2025.yaml"), "--sample", "--seed", "6", "--out", Path.Combine(dir, "c"), "--no-charts", "--set", "end=2026-12");
+        Assert.NotEqual(stdout.Split('\n')[0], other.Split('\n')[0]);
+    }
+
+    [Fact]
     public void InvalidScenarioExitsNonZeroNamesEveryProblemAndWritesNothing()
     {
         var outDir = Path.Combine(CliProcess.TempDir(), "never");

@@ -1,0 +1,323 @@
+using System.CommandLine;
+using System.Globalization;
+using RareEarth.Reporting;
+using RareEarth.Runner.Batch;
+using RareEarth.Runner.Store;
+using RareEarth.Scenarios;
+using Spectre.Console;
+
+namespace RareEarth.Cli;
+
+/// <summary>
+/// <c>batch</c>, <c>sweep</c>, <c>export</c> and <c>report</c>: many runs of one scenario into a DuckDB results
+/// store, and what is read back from it.
+/// </summary>
+internal static class BatchCommands
+{
+    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Export(), Report() };
+
+    static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Worker threads (default: number of cores). Results do not depend on it.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    static Option<string?> OutDbOption() => new("--out") { Description = "Results store to create (DuckDB file; default results/batches/<scenario>-<design>-seed<S>.duckdb)" };
+
+    // ------------------------------------------------------------------ batch
+
+    static Command Batch()
+    {
+        var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML) declaring 'uncertain:' parameters; omit with --resume", Arity = ArgumentArity.ZeroOrOne };
+        var runs = new Option<int?>("--runs") { Description = "Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs)" };
+        var seed = Common.SeedOption();
+        var threads = ThreadsOption();
+        var design = new Option<string>("--design") { Description = "mc (Monte Carlo), lhs (Latin hypercube) or sobol (Saltelli design)", DefaultValueFactory = _ => "lhs" };
+        design.AcceptOnlyFromAmong("mc", "lhs", "sobol");
+        var outDb = OutDbOption();
+        var set = Common.SetOption();
+        var resume = new Option<string?>("--resume") { Description = "Resume an interrupted batch (or sweep) from its store: runs only the missing runs" };
+        var cmd = new Command("batch", "Run a scenario many times, sampling its uncertain parameters; results go to a DuckDB store as runs finish.")
+            { scenario, runs, seed, threads, design, outDb, set, resume };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            int k = parse.GetValue(threads);
+            if (parse.GetValue(resume) is { } db)
+            {
+                if (parse.GetValue(scenario) is not null || parse.GetValue(runs) is not null || parse.GetValue(outDb) is not null || (parse.GetValue(set)?.Length ?? 0) > 0)
+                    Console.Error.WriteLine("note: with --resume the scenario, design, seed and runs come from the store; only --threads is used");
+                BatchJob job;
+                try { job = BatchJob.Resume(db); }
+                catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or DuckDB.NET.Data.DuckDBException)
+                {
+                    Console.Error.WriteLine($"error: cannot resume {db}: {e.Message}");
+                    return Common.InvalidInput;
+                }
+                using (job) return await Execute(job, db, k, ct);
+            }
+            var path = parse.GetValue(scenario);
+            if (path is null) { Console.Error.WriteLine("error: give a scenario file (or --resume DB)"); return Common.InvalidInput; }
+            if (parse.GetValue(runs) is not int n || n < 1) { Console.Error.WriteLine("error: --runs N (at least 1) is required"); return Common.InvalidInput; }
+            var s = LoadScenario(path, parse.GetValue(set) ?? Array.Empty<string>());
+            if (s is null) return Common.InvalidInput;
+            var kind = DesignKinds.Parse(parse.GetValue(design)!);
+            int master = parse.GetValue(seed);
+            BatchPlan plan;
+            try { plan = BatchDesigns.Sampled(s, kind, n, master, BatchStore.CommandLineText()); }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+            var dbPath = parse.GetValue(outDb) ?? DefaultDb(path, DesignKinds.Name(kind), master);
+            return await CreateAndRun(plan, s, dbPath, k, ct);
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ sweep
+
+    static Command Sweep()
+    {
+        var scenario = Common.ScenarioArgument();
+        var param = new Option<string[]>("--param")
+        {
+            Description = "A grid axis: path=from:to:step (repeatable; full factorial over all axes), e.g. countries.JP.hoarding_gain=1:3:0.5",
+            Required = true, AllowMultipleArgumentsPerToken = false,
+        };
+        var reps = new Option<int>("--runs-per-point") { Description = "Seeded replications per grid point (replication r uses the same seed at every point)", DefaultValueFactory = _ => 1 };
+        var seed = Common.SeedOption();
+        var threads = ThreadsOption();
+        var outDb = OutDbOption();
+        var set = Common.SetOption();
+        var cmd = new Command("sweep", "Run a factorial grid over parameters, with replications per point, into a DuckDB store (resume with batch --resume).")
+            { scenario, param, reps, seed, threads, outDb, set };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(scenario)!;
+            List<SweepAxis> axes;
+            try { axes = (parse.GetValue(param) ?? Array.Empty<string>()).Select(SweepAxis.Parse).ToList(); }
+            catch (FormatException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
+            var s = LoadScenario(path, parse.GetValue(set) ?? Array.Empty<string>());
+            if (s is null) return Common.InvalidInput;
+            int master = parse.GetValue(seed);
+            BatchPlan plan;
+            try { plan = BatchDesigns.Sweep(s, axes, parse.GetValue(reps), master, BatchStore.CommandLineText()); }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+            // a path that names no parameter would fail every run: check each axis before creating the store
+            // (an invalid value at some grid point is not an error here: those runs are stored as failed)
+            foreach (var (axis, k) in axes.Select((a, k) => (a, k)))
+            {
+                try { s.Compile(new[] { new KeyValuePair<string, string>(axis.Path, BatchPlan.Format(plan.Values[0, k])) }); }
+                catch (ScenarioException e) when (e.Errors.Any(x => x.Message.Contains("unknown key") || x.Message.StartsWith("no key", StringComparison.Ordinal) || x.Message.Contains("cannot descend")))
+                {
+                    Console.Error.WriteLine($"error: --param {axis.Path} does not name a parameter of the scenario:");
+                    foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
+                    return Common.InvalidInput;
+                }
+                catch (ScenarioException) { }
+            }
+            var dbPath = parse.GetValue(outDb) ?? DefaultDb(path, "sweep", master);
+            return await CreateAndRun(plan, s, dbPath, parse.GetValue(threads), ct);
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ export
+
+    static Command Export()
+    {
+        var db = new Argument<string>("db") { Description = "Results store (DuckDB file) written by batch or sweep" };
+        var format = new Option<string>("--format") { Description = "parquet or csv", DefaultValueFactory = _ => "parquet" };
+        format.AcceptOnlyFromAmong("parquet", "csv");
+        var outDir = new Option<string>("--out") { Description = "Output directory", Required = true };
+        var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir };
+        cmd.SetAction(parse =>
+        {
+            try
+            {
+                using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
+                var files = store.Export(parse.GetValue(outDir)!, parse.GetValue(format)!);
+                foreach (var f in files) Console.WriteLine($"  {Path.Combine(parse.GetValue(outDir)!, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
+                Console.WriteLine($"wrote {files.Count} files to {parse.GetValue(outDir)}");
+                return Common.Ok;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    static Command Report()
+    {
+        var db = new Argument<string>("db") { Description = "Results store (DuckDB file) written by batch or sweep" };
+        var outDir = new Option<string?>("--out") { Description = "Output directory (default: next to the store, <store>-report/)" };
+        var where = new Option<string?>("--where")
+        {
+            Description = "Cases of interest for PRIM, a SQL condition on runs_wide (metric and parameter columns), " +
+                          "e.g. \"shortage_months_JP_ndfeb_magnet > 6\" (default: top 20% of the first focus material's peak ROW price multiple)",
+        };
+        var cmd = new Command("report", "Charts and report.md from a results store alone: fan charts, Sobol indices (sobol designs), PRIM box.") { db, outDir, where };
+        cmd.SetAction(parse =>
+        {
+            var path = parse.GetValue(db)!;
+            var dir = parse.GetValue(outDir) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-report");
+            try
+            {
+                using var store = BatchStore.Open(path, readOnly: true);
+                var result = BatchReport.Write(store, dir, parse.GetValue(where));
+                foreach (var w in result.Warnings) Console.Error.WriteLine("warning: " + w);
+                Console.WriteLine($"wrote {Path.Combine(dir, "report.md")} and {result.Charts.Count} charts");
+                return Common.Ok;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException or ArgumentException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    static BatchScenario? LoadScenario(string path, IReadOnlyList<string> overrides)
+    {
+        try { return BatchScenario.Load(path, overrides); }
+        catch (ScenarioException e)
+        {
+            Console.Error.WriteLine($"error: {path} is not a valid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
+            foreach (var err in e.Errors) Console.Error.WriteLine("  " + err);
+            return null;
+        }
+        catch (InvalidOperationException e) { Console.Error.WriteLine("error: " + e.Message); return null; }
+    }
+
+    static string DefaultDb(string scenario, string design, int seed) =>
+        Path.Combine("results", "batches", $"{Path.GetFileNameWithoutExtension(scenario)}-{design}-seed{seed}.duckdb");
+
+    static async Task<int> CreateAndRun(BatchPlan plan, BatchScenario scenario, string dbPath, int threads, CancellationToken ct)
+    {
+        BatchJob job;
+        try { job = BatchJob.Create(dbPath, plan, scenario); }
+        catch (IOException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
+        using (job) return await Execute(job, dbPath, threads, ct);
+    }
+
+    static async Task<int> Execute(BatchJob job, string dbPath, int threads, CancellationToken ct)
+    {
+        var plan = job.Plan;
+        int done = job.Store.CompletedRuns().Count;
+        string what = plan.Design switch
+        {
+            DesignKind.Sobol => $"sobol, N = {plan.BaseSamples} base samples x (d + 2) = {plan.Runs} runs",
+            DesignKind.Sweep => $"sweep, {plan.BaseSamples} grid points x {plan.Replications} replications = {plan.Runs} runs",
+            _ => $"{DesignKinds.Name(plan.Design)}, {plan.Runs} runs",
+        };
+        Console.WriteLine($"{plan.ScenarioName}: {what}, {plan.Parameters.Count} parameters, master seed {plan.MasterSeed}, {threads} thread{(threads == 1 ? "" : "s")} -> {dbPath}");
+        if (done > 0) Console.WriteLine($"resuming: {done} runs already stored, {plan.Runs - done} to run");
+
+        // Ctrl+C or SIGTERM: stop handing out runs, let the runs in progress finish and commit them; a second Ctrl+C stops at once
+        // (the store stays consistent either way: it only ever holds whole, committed runs)
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        int presses = 0;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (Interlocked.Increment(ref presses) > 1) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("interrupted: finishing the runs in progress and committing them (Ctrl+C again to stop at once)");
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            interrupt.Cancel();
+        });
+        var progress = new BatchProgress();
+        BatchOutcome outcome;
+        try
+        {
+            var run = Task.Factory.StartNew(() => job.Run(threads, progress, interrupt.Token, BatchStore.CommandLineText()), TaskCreationOptions.LongRunning);
+            await ShowProgress(progress, run, plan.Runs, done);
+            outcome = await run;
+        }
+        catch (Exception e) when (e is IOException or AggregateException or DuckDB.NET.Data.DuckDBException or InvalidDataException)
+        {
+            Console.Error.WriteLine("error: " + e.Message + (e.InnerException is { } inner && inner.Message != e.Message ? $" ({inner.Message})" : ""));
+            Console.Error.WriteLine($"the store keeps every run committed so far; continue with: rareearth batch --resume {dbPath}");
+            return Common.Failed;
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+        long bytes = BatchStore.FileSize(dbPath);
+        int stored = outcome.DoneBefore + outcome.RanNow;
+        double secs = outcome.Elapsed.TotalSeconds;
+        Console.WriteLine($"{outcome.RanNow} runs in {secs.ToString("F1", CultureInfo.InvariantCulture)} s " +
+                          $"({(secs > 0 ? outcome.RanNow / secs : 0).ToString("F1", CultureInfo.InvariantCulture)} runs/s), {outcome.FailedNow} failed; " +
+                          $"store {bytes / 1e6:F1} MB ({(stored > 0 ? bytes / stored : 0):N0} bytes per run; writer busy {progress.WriterBusy.TotalSeconds:F1} s)");
+        if (outcome.FailedNow > 0)
+            Console.WriteLine($"failed runs are stored with their error: SELECT run_index, error FROM runs WHERE status = 'failed'");
+        if (!outcome.Complete)
+        {
+            Console.WriteLine($"interrupted with {stored} of {plan.Runs} runs stored; continue with: rareearth batch --resume {dbPath}");
+            return Common.Failed;
+        }
+        Console.WriteLine($"complete: {plan.Runs} runs. Next: rareearth report {dbPath}   or   rareearth export {dbPath} --out DIR");
+        return Common.Ok;
+    }
+
+    /// <summary>A live bar on a terminal; plain lines every 2 s or 5% when output is redirected.</summary>
+    static async Task ShowProgress(BatchProgress p, Task run, int total, int before)
+    {
+        string Line()
+        {
+            long sim = p.Simulated, done = before + sim;
+            double secs = Math.Max(p.Clock.Elapsed.TotalSeconds, 1e-9), rate = sim / secs;
+            string left = rate > 0 && done < total ? TimeSpan.FromSeconds((total - done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
+            return $"{done}/{total} runs ({before + p.Written} stored), {rate.ToString("F1", CultureInfo.InvariantCulture)} runs/s, {p.Failed} failed, {left} left";
+        }
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new SpinnerColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask(Line(), maxValue: total);
+                    while (!run.IsCompleted)
+                    {
+                        task.Value = before + p.Simulated;
+                        task.Description = Markup.Escape(Line());
+                        await Task.WhenAny(run, Task.Delay(250));
+                    }
+                    task.Value = before + p.Simulated;
+                    task.Description = Markup.Escape(Line());
+                });
+            return;
+        }
+        // redirected: a plain line every 2 s, or when another 5% of the runs is done (at most every 0.5 s)
+        var last = TimeSpan.Zero;
+        long lastStep = before * 20L / Math.Max(1, total);
+        while (!run.IsCompleted)
+        {
+            await Task.WhenAny(run, Task.Delay(200));
+            if (run.IsCompleted) break;
+            long step = (before + p.Simulated) * 20L / Math.Max(1, total);
+            var since = p.Clock.Elapsed - last;
+            if (since >= TimeSpan.FromSeconds(2) || (step > lastStep && since >= TimeSpan.FromSeconds(0.5)))
+            {
+                Console.WriteLine("batch: " + Line());
+                last = p.Clock.Elapsed; lastStep = step;
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using ScottPlot;
+
+namespace RareEarth.Reporting;
+
+/// <summary>One parameter's Sobol indices for a bar chart: first and total order with their confidence bounds.</summary>
+public sealed record SobolBar(string Parameter, double S1, double S1Low, double S1High, double ST, double STLow, double STHigh);
+
+/// <summary>The charts of a batch report that are not time charts: Sobol bars and the PRIM scatter.</summary>
+public static class BatchCharts
+{
+    /// <summary>
+    /// Grouped bars per parameter: first order (S1) and total order (ST), with asymmetric error bars for the
+    /// bootstrap confidence interval. Writes &lt;stem&gt;.png and .svg; returns the PNG path.
+    /// </summary>
+    public static string SobolBars(string dir, string stem, string title, IReadOnlyList<SobolBar> bars)
+    {
+        var plt = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var s1Color = palette.GetColor(0);
+        var stColor = palette.GetColor(1);
+        var list = new List<Bar>();
+        var ticks = new List<Tick>();
+        var ex = new List<double>(); var ey = new List<double>(); var eNeg = new List<double>(); var ePos = new List<double>();
+        for (int i = 0; i < bars.Count; i++)
+        {
+            var b = bars[i];
+            double x0 = i * 3, x1 = i * 3 + 1;
+            list.Add(new Bar { Position = x0, Value = Finite(b.S1), FillColor = s1Color, Size = 0.9 });
+            list.Add(new Bar { Position = x1, Value = Finite(b.ST), FillColor = stColor, Size = 0.9 });
+            AddError(x0, b.S1, b.S1Low, b.S1High);
+            AddError(x1, b.ST, b.STLow, b.STHigh);
+            ticks.Add(new Tick(i * 3 + 0.5, Wrap(b.Parameter)));
+        }
+        void AddError(double x, double v, double lo, double hi)
+        {
+            if (!double.IsFinite(v) || !double.IsFinite(lo) || !double.IsFinite(hi)) return;
+            ex.Add(x); ey.Add(v); eNeg.Add(Math.Max(0, v - lo)); ePos.Add(Math.Max(0, hi - v));
+        }
+        plt.Add.Bars(list);
+        if (ex.Count > 0)
+        {
+            var zeros = new double[ex.Count];
+            var eb = new ScottPlot.Plottables.ErrorBar(ex, ey, zeros, zeros, ePos, eNeg) { LineColor = Colors.Black, LineWidth = 1.5f, CapSize = 4 };
+            plt.Add.Plottable(eb);
+        }
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
+        plt.Axes.Bottom.MajorTickStyle.Length = 0;
+        plt.Legend.ManualItems.Add(new LegendItem { LabelText = "first order S1", FillColor = s1Color });
+        plt.Legend.ManualItems.Add(new LegendItem { LabelText = "total order ST", FillColor = stColor });
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.Title(title);
+        plt.YLabel("Sobol index (95% bootstrap interval)");
+        plt.Axes.AutoScale();
+        var lim = plt.Axes.GetLimits();
+        plt.Axes.SetLimitsY(Math.Min(0, lim.Bottom), Math.Max(1.05, lim.Top));
+        return Save(plt, dir, stem);
+    }
+
+    /// <summary>
+    /// Runs as points in the plane of two parameters, cases of interest in colour, the PRIM box's limits on
+    /// these two parameters drawn as a rectangle.
+    /// </summary>
+    public static string PrimScatter(string dir, string stem, string title, string xName, string yName,
+        double[] xs, double[] ys, bool[] cases, (double Low, double High) xBox, (double Low, double High) yBox)
+    {
+        var plt = new Plot();
+        var caseColor = new ScottPlot.Palettes.Category10().GetColor(3);
+        var otherColor = Colors.Gray.WithAlpha(0.5);
+        var (cx, cy, ox, oy) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        for (int i = 0; i < xs.Length; i++)
+        {
+            if (cases[i]) { cx.Add(xs[i]); cy.Add(ys[i]); }
+            else { ox.Add(xs[i]); oy.Add(ys[i]); }
+        }
+        if (ox.Count > 0)
+        {
+            var m = plt.Add.Markers(ox.ToArray(), oy.ToArray(), MarkerShape.FilledCircle, 4, otherColor);
+            m.LegendText = $"other runs ({ox.Count})";
+        }
+        if (cx.Count > 0)
+        {
+            var m = plt.Add.Markers(cx.ToArray(), cy.ToArray(), MarkerShape.FilledCircle, 5, caseColor);
+            m.LegendText = $"cases of interest ({cx.Count})";
+        }
+        var rect = plt.Add.Rectangle(xBox.Low, xBox.High, yBox.Low, yBox.High);
+        rect.FillColor = caseColor.WithAlpha(0.08);
+        rect.LineColor = Colors.Black;
+        rect.LineWidth = 2;
+        rect.LegendText = "PRIM box";
+        plt.Title(title);
+        plt.XLabel(xName);
+        plt.YLabel(yName);
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.Axes.AutoScale();
+        return Save(plt, dir, stem);
+    }
+
+    static string Save(Plot plt, string dir, string stem)
+    {
+        Directory.CreateDirectory(dir);
+        var png = Path.Combine(dir, stem + ".png");
+        plt.SavePng(png, ChartRenderer.Width, ChartRenderer.Height);
+        plt.SaveSvg(Path.Combine(dir, stem + ".svg"), ChartRenderer.Width, ChartRenderer.Height);
+        return png;
+    }
+
+    static double Finite(double v) => double.IsFinite(v) ? v : 0;
+
+    /// <summary>Long dotted parameter paths break at their last dot so tick labels stay readable.</summary>
+    static string Wrap(string name)
+    {
+        if (name.Length <= 18) return name;
+        int dot = name.LastIndexOf('.');
+        return dot > 0 ? name[..dot] + "\n" + name[(dot + 1)..] : name;
+    }
+}

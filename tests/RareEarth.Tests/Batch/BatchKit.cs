@@ -1,0 +1,67 @@
+using RareEarth.Runner.Batch;
+using RareEarth.Runner.Output;
+using RareEarth.Runner.Store;
+
+namespace RareEarth.Tests.Batch;
+
+/// <summary>The batch tests share the machine's two cores: they run one after another.</summary>
+[CollectionDefinition("batch", DisableParallelization = true)]
+public sealed class BatchCollection { }
+
+/// <summary>Helpers: small batches of controls-2025 in temporary stores.</summary>
+public static class BatchKit
+{
+    public static string Controls => TestPaths.Scenario("controls-2025.yaml");
+
+    /// <summary>A 4-year horizon (2024-01 to 2027-12) keeps runs short; the shock (2025-04) stays inside.</summary>
+    public static readonly string[] Short = { "end=2027-12" };
+
+    public static string TempDb(string name = "batch.duckdb")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "rareearth-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, name);
+    }
+
+    public static BatchJob Sampled(string db, DesignKind design, int n, int seed, params string[] sets)
+    {
+        var scenario = BatchScenario.Load(Controls, sets);
+        var plan = BatchDesigns.Sampled(scenario, design, n, seed, "test");
+        return BatchJob.Create(db, plan, scenario);
+    }
+
+    /// <summary>Creates and runs a sampled batch; returns the store's path.</summary>
+    public static string RunSampled(DesignKind design, int n, int seed, int threads, params string[] sets)
+    {
+        var db = TempDb();
+        using var job = Sampled(db, design, n, seed, sets);
+        var outcome = job.Run(threads);
+        Assert.True(outcome.Complete);
+        return db;
+    }
+
+    /// <summary>The value summary.json gives for a metric of the batch layout (NaN where summary.json has none).</summary>
+    public static double FromSummary(RunSummary s, MetricDef m, BatchLayout layout)
+    {
+        string? mat = m.Material >= 0 ? layout.MaterialIds[m.Material] : null;
+        string? c = m.Country >= 0 ? layout.CountryIds[m.Country] : null;
+        return m.Kind switch
+        {
+            MetricKind.PeakPriceMultiple => s.Prices.Single(p => p.Material == mat && p.Region == layout.RegionIds[m.Region]).PeakMultiple,
+            MetricKind.ShortageShare => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.Share ?? double.NaN,
+            MetricKind.ShortageMonths => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.MonthsInShortage ?? double.NaN,
+            MetricKind.DecouplingMonths50 => s.Decoupling.SingleOrDefault(d => d.Country == c && d.Material == mat && d.Basis == "direct")?.MonthsTo50 ?? double.NaN,
+            MetricKind.TotalCost => s.Costs.Single(x => x.Country == c).TotalUsd,
+            MetricKind.LostExportRevenue => s.Restrictor!.LostExportRevenueUsd,
+            _ => throw new ArgumentOutOfRangeException(nameof(m)),
+        };
+    }
+
+    /// <summary>One stored run's metric values by column name (NULL as NaN).</summary>
+    public static Dictionary<string, double> StoredMetrics(BatchStore store, BatchLayout layout, int run)
+    {
+        var cols = string.Join(", ", layout.Metrics.Select(m => BatchStore.Q(m.Name)));
+        var row = store.Rows($"SELECT {cols} FROM runs WHERE run_index = {run} AND status = 'ok'").Single();
+        return layout.Metrics.Select((m, k) => (m.Name, V: row[k] as double? ?? double.NaN)).ToDictionary(x => x.Name, x => x.V);
+    }
+}

@@ -48,31 +48,34 @@ public sealed class BatchRecorder : IRecorder
 
     double Price(int t, int mat, int reg) => _price[(t * _M + mat) * 2 + reg];
     double At(double[] a, int t, int c, int mat) => a[(t * _C + c) * _M + mat];
+    MonthSeries Of(double[] a, int c, int mat) => new(a, c * _M + mat, _C * _M, _T);
+    MonthSeries OfCountry(double[] a, int c) => new(a, c, _C, _T);
 
-    /// <summary>Writes the layout's metrics (NaN where undefined: stored as NULL).</summary>
+    /// <summary>Writes the layout's metrics (NaN where undefined: stored as NULL), by the definitions of <see cref="MetricMath"/>.</summary>
     public void Metrics(Span<double> into)
     {
-        var m = _model;
-        int T = _T;
-        int shock = m.ShockMonth >= 0 ? m.ShockMonth : 0;
-        int b0 = Math.Max(0, shock - 12), b1 = Math.Max(1, shock); // baseline window [b0, b1), as SummaryBuilder
-        if (shock == 0) { b0 = 0; b1 = Math.Min(T, 12); }
+        var w = BaselineWindow.Of(_model);
         var metrics = _layout.Metrics;
         for (int k = 0; k < metrics.Count; k++)
         {
             var d = metrics[k];
             into[k] = d.Kind switch
             {
-                MetricKind.PeakPriceMultiple => PeakMultiple(d.Material, d.Region, shock, b0, b1),
-                MetricKind.ShortageShare => Shortage(d.Country, d.Material, months: false),
-                MetricKind.ShortageMonths => Shortage(d.Country, d.Material, months: true),
-                MetricKind.DecouplingMonths50 => Decoupling(d.Country, d.Material, shock, 0.5),
-                MetricKind.TotalCost => TotalCost(d.Country, shock),
-                MetricKind.LostExportRevenue => LostExportRevenue(d.Country, shock, b0, b1),
+                MetricKind.PeakPriceMultiple => PeakMultiple(new MonthSeries(_price, d.Material * 2 + d.Region, _M * 2, _T), w),
+                MetricKind.ShortageShare => MetricMath.Shortage(Of(_shortage, d.Country, d.Material), Of(_demand, d.Country, d.Material)) is var st && st.Demand > 0 ? st.Share : double.NaN,
+                MetricKind.ShortageMonths => MetricMath.Shortage(Of(_shortage, d.Country, d.Material), Of(_demand, d.Country, d.Material)) is var st2 && st2.Demand > 0 ? st2.MonthsInShortage : double.NaN,
+                MetricKind.DecouplingMonths50 => Decoupling(Of(_china, d.Country, d.Material), w.Shock, 0.5),
+                MetricKind.TotalCost => MetricMath.Cost(OfCountry(_loss, d.Country), OfCountry(_extra, d.Country), OfCountry(_fiscal, d.Country), w.Shock).Total,
+                MetricKind.LostExportRevenue => MetricMath.LostRevenue(OfCountry(_exportRev, d.Country), w).Lost,
                 _ => double.NaN,
             };
         }
     }
+
+    static double PeakMultiple(MonthSeries price, BaselineWindow w) => MetricMath.Peak(price, w.Shock).Peak / MetricMath.Mean(price, w.From, w.To);
+
+    static double Decoupling(MonthSeries share, int shock, double threshold) =>
+        MetricMath.AnyDefined(share) && MetricMath.FirstSustainedBelow(share, shock, threshold) is int t ? t - shock : double.NaN;
 
     /// <summary>Writes the layout's series, one array of months per series; NaN where undefined (NULL in the store's series view).</summary>
     public void Series(double[][] into)
@@ -111,73 +114,4 @@ public sealed class BatchRecorder : IRecorder
     }
 
     public const int SeriesDigits = 4;
-
-    // ---- the definitions of SummaryBuilder, same arithmetic ----
-
-    double PeakMultiple(int mat, int reg, int shock, int b0, int b1)
-    {
-        double baseline = 0;
-        for (int t = b0; t < b1; t++) baseline += Price(t, mat, reg);
-        baseline /= (b1 - b0);
-        double peak = 0;
-        for (int t = shock; t < _T; t++)
-        {
-            double p = Price(t, mat, reg);
-            if (p > peak) peak = p;
-        }
-        return peak / baseline;
-    }
-
-    double Shortage(int c, int mat, bool months)
-    {
-        double sh = 0, dem = 0; int n = 0;
-        for (int t = 0; t < _T; t++)
-        {
-            double s = At(_shortage, t, c, mat), d = At(_demand, t, c, mat);
-            sh += s; dem += d;
-            double share = d > 0 ? s / d : 0;
-            if (share > SummaryBuilder.ShortageMonthThreshold) n++;
-        }
-        if (dem <= 0) return double.NaN;
-        return months ? n : sh / dem;
-    }
-
-    double Decoupling(int c, int mat, int shock, double threshold)
-    {
-        bool relevant = false;
-        for (int t = 0; t < _T && !relevant; t++) relevant = !double.IsNaN(At(_china, t, c, mat));
-        if (!relevant) return double.NaN;
-        int run = 0;
-        for (int t = shock; t < _T; t++)
-        {
-            double v = Share(t, c, mat);
-            run = !double.IsNaN(v) && v < threshold ? run + 1 : 0;
-            if (run >= SummaryBuilder.DecouplingSustainMonths) return t - SummaryBuilder.DecouplingSustainMonths + 1 - shock;
-        }
-        return double.NaN;
-    }
-
-    double Share(int t, int c, int mat)
-    {
-        for (; t >= 0; t--) { double v = At(_china, t, c, mat); if (!double.IsNaN(v)) return v; }
-        return double.NaN;
-    }
-
-    double TotalCost(int c, int shock)
-    {
-        double loss = 0, extra = 0, fiscal = 0;
-        for (int t = shock; t < _T; t++) { loss += _loss[t * _C + c]; extra += _extra[t * _C + c]; fiscal += _fiscal[t * _C + c]; }
-        return loss + Math.Max(0, extra) + fiscal;
-    }
-
-    double LostExportRevenue(int cn, int shock, int b0, int b1)
-    {
-        double baseRev = 0;
-        for (int t = b0; t < b1; t++) baseRev += _exportRev[t * _C + cn];
-        baseRev /= (b1 - b0);
-        double after = 0;
-        for (int t = shock; t < _T; t++) after += _exportRev[t * _C + cn];
-        double atBase = baseRev * (_T - shock);
-        return atBase - after;
-    }
 }

@@ -24,38 +24,24 @@ public sealed record RunSummary(
     IReadOnlyList<CostSummary> Costs,
     RestrictorSummary? Restrictor);
 
-/// <summary>Computes <see cref="RunSummary"/> from a recorded run. Definitions are in docs/results.md.</summary>
+/// <summary>Computes <see cref="RunSummary"/> from a recorded run. Definitions are in docs/results.md and <see cref="MetricMath"/>.</summary>
 public static class SummaryBuilder
 {
-    /// <summary>A month counts as "in shortage" when more than this share of demand went unmet.</summary>
-    public const double ShortageMonthThreshold = 0.01;
-    public const int DecouplingSustainMonths = 12;
-
     public static RunSummary Build(SeriesRecorder r, string scenario, int seed, string hash)
     {
         var m = r.Model;
         int T = m.Months;
-        int shock = m.ShockMonth >= 0 ? m.ShockMonth : 0;
-        int b0 = Math.Max(0, shock - 12), b1 = Math.Max(1, shock); // baseline window [b0, b1)
-        if (shock == 0) { b0 = 0; b1 = Math.Min(T, 12); }
-        string window = $"{m.MonthLabel(b0)}..{m.MonthLabel(b1 - 1)}";
+        var w = BaselineWindow.Of(m);
+        int shock = w.Shock;
 
         var shortages = new List<ShortageSummary>();
         for (int c = 0; c < m.C; c++)
             for (int mat = 0; mat < m.M; mat++)
             {
-                double sh = 0, dem = 0, worst = 0; int months = 0, worstT = -1;
-                for (int t = 0; t < T; t++)
-                {
-                    double s = r.At(r.Shortage, t, c, mat), d = r.At(r.Demand, t, c, mat);
-                    sh += s; dem += d;
-                    double share = d > 0 ? s / d : 0;
-                    if (share > ShortageMonthThreshold) months++;
-                    if (share > worst) { worst = share; worstT = t; }
-                }
-                if (dem <= 0) continue;
-                shortages.Add(new ShortageSummary(m.CountryIds[c], m.MaterialIds[mat], sh, sh / dem, months,
-                    worstT >= 0 ? m.MonthLabel(worstT) : null, worst));
+                var st = MetricMath.Shortage(r.Of(r.Shortage, c, mat), r.Of(r.Demand, c, mat));
+                if (st.Demand <= 0) continue;
+                shortages.Add(new ShortageSummary(m.CountryIds[c], m.MaterialIds[mat], st.Tonnes, st.Share, st.MonthsInShortage,
+                    st.WorstMonth >= 0 ? m.MonthLabel(st.WorstMonth) : null, st.WorstShare));
             }
 
         var prices = new List<PriceSummary>();
@@ -64,17 +50,11 @@ public static class SummaryBuilder
         {
             for (int reg = 0; reg < 2; reg++)
             {
-                double baseline = 0;
-                for (int t = b0; t < b1; t++) baseline += r.PriceAt(t, mat, reg);
-                baseline /= (b1 - b0);
-                double peak = 0; int peakT = 0, above = 0;
-                for (int t = shock; t < T; t++)
-                {
-                    double p = r.PriceAt(t, mat, reg);
-                    if (p > peak) { peak = p; peakT = t; }
-                    if (p > 2 * baseline) above++;
-                }
-                prices.Add(new PriceSummary(m.MaterialIds[mat], m.RegionIds[reg], baseline, peak, peak / baseline, m.MonthLabel(peakT), above, r.PriceAt(T - 1, mat, reg)));
+                var p = r.PriceSeries(mat, reg);
+                double baseline = MetricMath.Mean(p, w.From, w.To);
+                var (peak, peakT) = MetricMath.Peak(p, shock);
+                prices.Add(new PriceSummary(m.MaterialIds[mat], m.RegionIds[reg], baseline, peak, peak / baseline, m.MonthLabel(peakT),
+                    MetricMath.MonthsAbove(p, shock, 2 * baseline), p[T - 1]));
             }
             double maxGap = 0; int gapT = -1;
             for (int t = 0; t < T; t++)
@@ -91,87 +71,53 @@ public static class SummaryBuilder
             if (m.CountryRegion[c] == 0) continue;
             for (int mat = 0; mat < m.M; mat++)
             {
-                if (!Relevant(r, c, mat)) continue;
-                decoupling.Add(Decouple(r, c, mat, shock, r.ChinaShare, "direct"));
-                decoupling.Add(Decouple(r, c, mat, shock, r.ChinaShareEmbedded, "embedded"));
+                if (!MetricMath.AnyDefined(r.Of(r.ChinaShare, c, mat))) continue;
+                decoupling.Add(Decouple(m, r.Of(r.ChinaShare, c, mat), c, mat, shock, "direct"));
+                decoupling.Add(Decouple(m, r.Of(r.ChinaShareEmbedded, c, mat), c, mat, shock, "embedded"));
             }
         }
 
         var costs = new List<CostSummary>();
         for (int c = 0; c < m.C; c++)
         {
-            double loss = 0, extra = 0, fiscal = 0;
-            for (int t = shock; t < T; t++) { loss += r.EconomicLoss[t * m.C + c]; extra += r.ExtraCost[t * m.C + c]; fiscal += r.FiscalCost[t * m.C + c]; }
-            costs.Add(new CostSummary(m.CountryIds[c], loss, extra, fiscal, loss + Math.Max(0, extra) + fiscal));
+            var (loss, extra, fiscal, total) = MetricMath.Cost(r.OfCountry(r.EconomicLoss, c), r.OfCountry(r.ExtraCost, c), r.OfCountry(r.FiscalCost, c), shock);
+            costs.Add(new CostSummary(m.CountryIds[c], loss, extra, fiscal, total));
         }
 
         return new RunSummary(scenario, seed, EngineInfo.Version, hash, m.MonthLabel(0), m.MonthLabel(T - 1),
-            m.ShockMonth >= 0 ? m.MonthLabel(m.ShockMonth) : null, window,
-            shortages, prices, gaps, decoupling, costs, Restrictor(r, shock, b0, b1));
+            m.ShockMonth >= 0 ? m.MonthLabel(m.ShockMonth) : null, w.Label(m),
+            shortages, prices, gaps, decoupling, costs, Restrictor(r, w));
     }
 
-    static bool Relevant(SeriesRecorder r, int c, int mat)
+    /// <summary>Months from the shock until the China share falls below 50% and 20% for good (see <see cref="MetricMath.FirstSustainedBelow"/>).</summary>
+    static DecouplingSummary Decouple(Model m, MonthSeries share, int c, int mat, int shock, string basis)
     {
-        for (int t = 0; t < r.Months; t++) if (!double.IsNaN(r.At(r.ChinaShare, t, c, mat))) return true;
-        return false;
-    }
-
-    /// <summary>
-    /// Months from the shock until the China share falls below a threshold and stays below for
-    /// <see cref="DecouplingSustainMonths"/> months (or to the end of the horizon, if that is shorter, it is not counted).
-    /// </summary>
-    static DecouplingSummary Decouple(SeriesRecorder r, int c, int mat, int shock, double[] series, string basis)
-    {
-        var m = r.Model;
-        double at = Share(r, series, Math.Max(0, shock - 1), c, mat);
-        double final = Share(r, series, r.Months - 1, c, mat);
-        int? t50 = FirstSustained(r, series, c, mat, shock, 0.5), t20 = FirstSustained(r, series, c, mat, shock, 0.2);
+        double at = MetricMath.LastKnown(share, Math.Max(0, shock - 1));
+        double final = MetricMath.LastKnown(share, share.Months - 1);
+        int? t50 = MetricMath.FirstSustainedBelow(share, shock, 0.5), t20 = MetricMath.FirstSustainedBelow(share, shock, 0.2);
         string note = at < 0.2 ? "below 20% already before the shock"
             : t50 is null ? "not within the horizon (50%)"
             : t20 is null ? "below 50% but not 20% within the horizon" : "decoupled below 20%";
         return new DecouplingSummary(m.CountryIds[c], m.MaterialIds[mat], basis, at, final,
-            t50 is null ? null : t50 - shock, t50 is null ? null : m.MonthLabel(t50.Value),
-            t20 is null ? null : t20 - shock, t20 is null ? null : m.MonthLabel(t20.Value), note);
+            t50 - shock, t50 is null ? null : m.MonthLabel(t50.Value),
+            t20 - shock, t20 is null ? null : m.MonthLabel(t20.Value), note);
     }
 
-    static double Share(SeriesRecorder r, double[] series, int t, int c, int mat)
-    {
-        for (; t >= 0; t--) { double v = r.At(series, t, c, mat); if (!double.IsNaN(v)) return v; }
-        return double.NaN;
-    }
-
-    static int? FirstSustained(SeriesRecorder r, double[] series, int c, int mat, int shock, double threshold)
-    {
-        int run = 0;
-        for (int t = shock; t < r.Months; t++)
-        {
-            double v = Share(r, series, t, c, mat);
-            run = !double.IsNaN(v) && v < threshold ? run + 1 : 0;
-            if (run >= DecouplingSustainMonths) return t - DecouplingSustainMonths + 1;
-        }
-        return null;
-    }
-
-    static RestrictorSummary? Restrictor(SeriesRecorder r, int shock, int b0, int b1)
+    static RestrictorSummary? Restrictor(SeriesRecorder r, BaselineWindow w)
     {
         var m = r.Model;
         int cn = Array.IndexOf(m.CountryRegion, 0);
         if (cn < 0) return null;
         int T = m.Months;
-        double baseRev = 0;
-        for (int t = b0; t < b1; t++) baseRev += r.ExportRevenue[t * m.C + cn];
-        baseRev /= (b1 - b0);
-        double after = 0;
-        for (int t = shock; t < T; t++) after += r.ExportRevenue[t * m.C + cn];
-        double atBase = baseRev * (T - shock);
+        var rev = MetricMath.LostRevenue(r.OfCountry(r.ExportRevenue, cn), w);
         var shares = new List<MarketShare>();
         for (int mat = 0; mat < m.M; mat++)
-            shares.Add(new MarketShare(m.MaterialIds[mat], ProductionShare(r, cn, mat, b0, b1), ProductionShare(r, cn, mat, T - 12, T)));
+            shares.Add(new MarketShare(m.MaterialIds[mat], ProductionShare(r, cn, mat, w.From, w.To), ProductionShare(r, cn, mat, T - 12, T)));
         double cap = 0, act = 0;
-        for (int t = shock; t < T; t++)
+        for (int t = w.Shock; t < T; t++)
             for (int f = 0; f < m.F; f++)
                 if (m.FirmCountry[f] == cn) { cap += r.Capacity[t * m.F + f] / 12.0; act += r.Activity[t * m.F + f]; }
-        return new RestrictorSummary(m.CountryIds[cn], baseRev, after, atBase, atBase - after, shares, cap > 0 ? 1 - act / cap : 0);
+        return new RestrictorSummary(m.CountryIds[cn], rev.BaselinePerMonth, rev.After, rev.AtBaseline, rev.Lost, shares, cap > 0 ? 1 - act / cap : 0);
     }
 
     static double ProductionShare(SeriesRecorder r, int c, int mat, int t0, int t1)

@@ -1,4 +1,5 @@
 using RareEarth.Engine;
+using RareEarth.Runner.Output;
 
 namespace RareEarth.Runner.Recording;
 
@@ -103,6 +104,11 @@ public sealed class SeriesRecorder : IRecorder
     // ---- convenient accessors ----
     public double PriceAt(int t, int mat, int region) => Price[(t * _M + mat) * 2 + region];
     public double At(double[] a, int t, int c, int mat) => a[(t * _C + c) * _M + mat];
+    /// <summary>A [t, c, m] array's months for one country and material.</summary>
+    public MonthSeries Of(double[] a, int c, int mat) => new(a, c * _M + mat, _C * _M, Months);
+    /// <summary>A [t, c] array's months for one country.</summary>
+    public MonthSeries OfCountry(double[] a, int c) => new(a, c, _C, Months);
+    public MonthSeries PriceSeries(int mat, int region) => new(Price, mat * 2 + region, _M * 2, Months);
     public double TradeAt(int t, int origin, int mat, int dest) => Trade[((t * _C + origin) * _M + mat) * _C + dest];
     public double Imports(int t, int c, int mat)
     {

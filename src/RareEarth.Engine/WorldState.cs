@@ -92,6 +92,12 @@ public sealed class WorldState
     internal readonly double[] BuyerChoke;
     internal readonly double[] BuyerChokeRef;
     internal readonly double[] BuyerElasticity;
+    /// <summary>Buyers of a material that share a price elasticity share one class, so (p/p̂)^(−ε) is computed once per class and price.</summary>
+    internal readonly int[] BuyerClass;
+    internal readonly double[] ClassElasticity;
+    /// <summary>[class, region]: (p/p̂)^(−ε) at the region's price being evaluated.</summary>
+    internal readonly double[] ClassFactor;
+    internal int ClassCount;
     internal readonly double[] BuyerBought;
     internal readonly int[] BuyerCountry;
     internal readonly int[] BuyerKind;          // 0 sector, 1 firm input, 2 stockpile
@@ -153,6 +159,7 @@ public sealed class WorldState
         int maxBuyers = S + F + C, maxSellers = F;
         BuyerNeed = new double[maxBuyers]; BuyerStock = new double[maxBuyers]; BuyerCover = new double[maxBuyers];
         BuyerChoke = new double[maxBuyers]; BuyerChokeRef = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
+        BuyerClass = new int[maxBuyers]; ClassElasticity = new double[maxBuyers]; ClassFactor = new double[maxBuyers * 2];
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
         SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];

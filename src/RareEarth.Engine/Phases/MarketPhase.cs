@@ -153,7 +153,15 @@ public static class MarketPhase
             s.BuyerElasticity[n] = 1.0;
             n++;
         }
-        for (int i = 0; i < n; i++) { s.BuyerBought[i] = 0; s.BuyerOfftake[i] = 0; }
+        s.ClassCount = 0;
+        for (int i = 0; i < n; i++)
+        {
+            s.BuyerBought[i] = 0; s.BuyerOfftake[i] = 0;
+            int k = 0;
+            while (k < s.ClassCount && s.ClassElasticity[k] != s.BuyerElasticity[i]) k++;
+            if (k == s.ClassCount) s.ClassElasticity[s.ClassCount++] = s.BuyerElasticity[i];
+            s.BuyerClass[i] = k;
+        }
         s.BuyerCount = n;
     }
 
@@ -307,17 +315,30 @@ public static class MarketPhase
 
     // ------------------------------------------------------------------ demand and supply curves
 
-    /// <summary>Quantity buyer i bids for at price p: inelastic use plus a price-sensitive restock, choked off near its top price.</summary>
-    static double Bid(WorldState s, int i, double p, double logRel) =>
-        Bid(s, i, p, logRel, Math.Exp(-s.Model.Behaviour.StockElasticity * logRel));
+    /// <summary>
+    /// Prepares the bids of region <paramref name="region"/>'s buyers at price p: the price-sensitive factors
+    /// (p / p̂)^(−ε) of each elasticity class, and returns the restocking factor (p / p̂)^(−ε_stock).
+    /// </summary>
+    static double PriceFactors(WorldState s, int mat, int region, double p)
+    {
+        double logRel = Math.Log(p / s.Expected[mat * 2 + region]);
+        for (int k = 0; k < s.ClassCount; k++)
+        {
+            double e = s.ClassElasticity[k];
+            s.ClassFactor[k * 2 + region] = e == 0 ? 1 : Math.Exp(-e * logRel);
+        }
+        return Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+    }
 
-    /// <param name="stockFactor">(p / p̂)^(−ε_stock), the same for every buyer of a region: computed once per price.</param>
-    static double Bid(WorldState s, int i, double p, double logRel, double stockFactor)
+    /// <summary>
+    /// Quantity buyer i bids for at price p: inelastic use plus a price-sensitive restock, choked off near its top price.
+    /// Needs <see cref="PriceFactors"/> for the buyer's region at p, which returned <paramref name="stockFactor"/>.
+    /// </summary>
+    static double Bid(WorldState s, int i, double p, double stockFactor)
     {
         double chokeFactor = ChokeFactor(s.Model, p, s.BuyerChokeRef[i], s.BuyerChoke[i]);
         if (chokeFactor <= 0) return 0;
-        double e = s.BuyerElasticity[i];
-        double use = s.BuyerNeed[i] * (e == 0 ? 1 : Math.Exp(-e * logRel));
+        double use = s.BuyerNeed[i] * s.ClassFactor[s.BuyerClass[i] * 2 + s.BuyerRegion[i]];
         double target = s.BuyerCover[i] * s.BuyerNeed[i] * stockFactor;
         double restock = (target - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
         return Math.Max(0, (use + restock) * chokeFactor);
@@ -345,10 +366,9 @@ public static class MarketPhase
 
     static double Demand(WorldState s, int mat, int region, double p)
     {
-        double logRel = Math.Log(p / s.Expected[mat * 2 + region]);
-        double stockFactor = Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+        double stockFactor = PriceFactors(s, mat, region, p);
         double sum = 0;
-        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, logRel, stockFactor);
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, stockFactor);
         return sum;
     }
 
@@ -364,12 +384,10 @@ public static class MarketPhase
     /// <summary>World excess demand with region 0 at p0 and region 1 at p1, in one pass over buyers and sellers.</summary>
     static double TotalExcess(WorldState s, int mat, double p0, double p1)
     {
-        double se = s.Model.Behaviour.StockElasticity;
-        double l0 = Math.Log(p0 / s.Expected[mat * 2]), l1 = Math.Log(p1 / s.Expected[mat * 2 + 1]);
-        double f0 = Math.Exp(-se * l0), f1 = Math.Exp(-se * l1);
+        double f0 = PriceFactors(s, mat, 0, p0), f1 = PriceFactors(s, mat, 1, p1);
         double sum = 0;
         for (int i = 0; i < s.BuyerCount; i++)
-            sum += s.BuyerRegion[i] == 0 ? Bid(s, i, p0, l0, f0) : Bid(s, i, p1, l1, f1);
+            sum += s.BuyerRegion[i] == 0 ? Bid(s, i, p0, f0) : Bid(s, i, p1, f1);
         for (int j = 0; j < s.SellerCount; j++)
             sum -= Offer(s, j, s.SellerRegion[j] == 0 ? p0 : p1);
         return sum;
@@ -380,10 +398,9 @@ public static class MarketPhase
     {
         var m = s.Model;
         Array.Clear(s.CountryDemandScratch);
-        double logRel = Math.Log(p / s.Expected[mat * 2 + 1]);
-        double stockFactor = Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+        double stockFactor = PriceFactors(s, mat, 1, p);
         for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, logRel, stockFactor);
+            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, stockFactor);
         double cap = 0;
         for (int d = 0; d < m.C; d++)
             if (m.CountryRegion[d] == 1) cap += Math.Min(s.Allowance[mat * m.C + d], s.CountryDemandScratch[d]);
@@ -416,16 +433,19 @@ public static class MarketPhase
     /// falsi (always bracketed, so as safe as bisection on kinked curves, and much faster), to a
     /// relative price tolerance of 1e-4, starting from a bracket around a guess (last month's price).
     /// </summary>
+    /// <summary>Half-width (as a price ratio) of the first bracket around last month's price; it is cubed at each widening.</summary>
+    const double InitialBracket = 1.02;
+
     static double Solve(WorldState s, int mat, double lo, double hi, int kind, double a, double guess, double quotaCap)
     {
-        // bracket around last month's price first: most months move little
-        double g = Math.Clamp(guess, lo, hi);
-        double blo = Math.Max(lo, g / 1.25), bhi = Math.Min(hi, g * 1.25);
+        // bracket tightly around last month's price first (most months move little), widening fast if the root is outside
+        double g = Math.Clamp(guess, lo, hi), r = InitialBracket;
+        double blo = Math.Max(lo, g / r), bhi = Math.Min(hi, g * r);
         double flo = Evaluate(s, mat, kind, blo, a, quotaCap);
-        while (flo <= 0 && blo > lo) { bhi = blo; blo = Math.Max(lo, blo / 4); flo = Evaluate(s, mat, kind, blo, a, quotaCap); }
+        while (flo <= 0 && blo > lo) { bhi = blo; r *= r * r; blo = Math.Max(lo, blo / r); flo = Evaluate(s, mat, kind, blo, a, quotaCap); }
         if (flo <= 0) return lo;
         double fhi = Evaluate(s, mat, kind, bhi, a, quotaCap);
-        while (fhi >= 0 && bhi < hi) { blo = bhi; flo = fhi; bhi = Math.Min(hi, bhi * 4); fhi = Evaluate(s, mat, kind, bhi, a, quotaCap); }
+        while (fhi >= 0 && bhi < hi) { blo = bhi; flo = fhi; r *= r * r; bhi = Math.Min(hi, bhi * r); fhi = Evaluate(s, mat, kind, bhi, a, quotaCap); }
         if (fhi >= 0) return hi;
         double x0 = Math.Log(blo), x1 = Math.Log(bhi);
         double small = 1e-7 * (flo - fhi); // quantities within this of zero count as cleared
@@ -511,10 +531,10 @@ public static class MarketPhase
 
         // region-1 countries: region-0 goods per destination (allowance-capped), the rest from region-1 sellers
         Array.Clear(s.CountryRecv);
-        double logRel1 = Math.Log(p1 / s.Expected[mat * 2 + 1]);
+        double stock1 = PriceFactors(s, mat, 1, p1);
         Array.Clear(s.CountryDemandScratch);
         for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p1, logRel1);
+            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p1, stock1);
         double wSum = 0;
         for (int d = 0; d < C; d++)
             if (m.CountryRegion[d] == 1) wSum += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
@@ -535,20 +555,20 @@ public static class MarketPhase
         }
 
         // buyers: within a country pro rata to their bids; origin content mixed by source
-        double logRel0 = Math.Log(p0 / s.Expected[mat * 2]);
+        double stock0 = PriceFactors(s, mat, 0, p0);
         for (int i = 0; i < s.BuyerCount; i++)
         {
             int c = s.BuyerCountry[i], r = s.BuyerRegion[i];
             double q0, q1;
             if (r == 0)
             {
-                double bid = Bid(s, i, p0, logRel0);
+                double bid = Bid(s, i, p0, stock0);
                 double share = y0 > 0 ? bid / y0 : 0;
                 q0 = recv0From0 * share; q1 = recv0From1 * share;
             }
             else
             {
-                double bid = Bid(s, i, p1, logRel1);
+                double bid = Bid(s, i, p1, stock1);
                 double cd = s.CountryDemandScratch[c];
                 double share = cd > 0 ? bid / cd : 0;
                 q0 = s.CountryRecv[c] * share; q1 = s.CountryRecv[C + c] * share;

@@ -19,17 +19,45 @@ public sealed class ScenarioDocument
     /// <summary>SHA-256 of the resolved YAML: two runs with the same hash ran the same scenario.</summary>
     public string Hash() => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ToYaml()))).ToLowerInvariant()[..16];
 
-    /// <summary>A deep copy with further overrides applied (for sampled or swept runs).</summary>
+    /// <summary>
+    /// A copy with further overrides applied (for sampled or swept runs). Only the nodes on the overridden paths are
+    /// copied; the rest is shared with this document, which stays unchanged (documents are read-only once loaded).
+    /// </summary>
     public ScenarioDocument With(IEnumerable<KeyValuePair<string, string>> overrides, List<ScenarioError> errors)
     {
-        var root = Root.DeepClone();
+        var root = Root.ShallowClone();
+        var copied = new HashSet<YNode>(ReferenceEqualityComparer.Instance) { root };
         var applied = new List<string>(Overrides);
         foreach (var (path, value) in overrides)
         {
+            CopyPath(root, path, copied);
             ScenarioLoader.ApplyOverride(root, path, value, errors);
             applied.Add($"{path}={value}");
         }
         return new ScenarioDocument { Root = root, Files = Files, Overrides = applied };
+    }
+
+    /// <summary>Replaces every shared node on a dotted path below <paramref name="root"/> (itself a copy) by a shallow copy.</summary>
+    static void CopyPath(YNode root, string path, HashSet<YNode> copied)
+    {
+        var node = root;
+        foreach (var part in path.Split('.'))
+        {
+            YNode? child = null;
+            if (node.Kind == YKind.Map)
+            {
+                child = node.Get(part);
+                if (child is null) return;
+                if (!copied.Contains(child)) { child = child.ShallowClone(); copied.Add(child); node.Set(part, child); }
+            }
+            else if (node.Kind == YKind.Seq && int.TryParse(part, out int i) && i >= 0 && i < node.Items.Count)
+            {
+                child = node.Items[i];
+                if (!copied.Contains(child)) { child = child.ShallowClone(); copied.Add(child); node.Items[i] = child; }
+            }
+            else return;
+            node = child;
+        }
     }
 }
 

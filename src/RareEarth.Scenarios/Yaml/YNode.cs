@@ -53,11 +53,12 @@ public sealed class YNode
         _ => IsNull ? "nothing" : $"'{Value}'",
     };
 
-    public YNode DeepClone()
+    /// <summary>A new node with the same children (the lists are copied, the children are shared).</summary>
+    public YNode ShallowClone()
     {
         var n = new YNode { Kind = Kind, Value = Value, Quoted = Quoted, File = File, Line = Line, Column = Column };
-        foreach (var kv in Entries) n.Entries.Add(new(kv.Key, kv.Value.DeepClone()));
-        foreach (var it in Items) n.Items.Add(it.DeepClone());
+        n.Entries.AddRange(Entries);
+        n.Items.AddRange(Items);
         return n;
     }
 

@@ -30,6 +30,27 @@ public class BatchRunTests
         Assert.Equal(40 * keys, a.Scalar<long>("SELECT count(*) FROM series_values"));
         Assert.Equal(48L, a.Scalar<long>("SELECT max(len(monthly)) FROM series_values"));
         Assert.Equal(40L * 48, a.Scalar<long>("SELECT count(*) FROM series WHERE metric = 'price' AND material = 'ndfeb_magnet' AND country = 'ROW'"));
+        QuantilesMatchDuckDb(a);
+    }
+
+    /// <summary>The quantiles table (computed in C#) equals DuckDB's own count, avg and quantile_cont over the series view.</summary>
+    static void QuantilesMatchDuckDb(BatchStore store)
+    {
+        var ours = store.Rows("SELECT month, metric, material, country, n, mean, p05, p25, p50, p75, p95 FROM quantiles ORDER BY ALL");
+        var duck = store.Rows("SELECT * FROM (" + store.QuantileSql("true") + ") ORDER BY month, metric, material, country");
+        Assert.True(ours.Count > 0);
+        Assert.Equal(store.Scalar<long>("SELECT count(*) FROM series_keys") * 48, ours.Count);
+        Assert.Equal(duck.Count, ours.Count);
+        for (int i = 0; i < ours.Count; i++)
+        {
+            for (int k = 0; k < 4; k++) Assert.Equal(duck[i][k], ours[i][k]);
+            Assert.Equal(Convert.ToInt64(duck[i][4]), Convert.ToInt64(ours[i][4]));
+            for (int k = 5; k < 11; k++)
+            {
+                double x = (double)ours[i][k]!, y = (double)duck[i][k]!;
+                Assert.True(Math.Abs(x - y) <= 1e-12 * Math.Max(1, Math.Abs(y)), $"row {i} column {k}: {x} vs DuckDB {y}");
+            }
+        }
     }
 
     [Fact]

@@ -74,6 +74,26 @@ public class ValidationTests
     }
 
     [Fact]
+    public void WithCopiesOnlyWhatItOverridesAndLeavesTheOriginalAlone()
+    {
+        var doc = ScenarioCompiler.LoadAndCompile(TestPaths.Fixture("small-world.yaml")).Document;
+        string before = doc.ToYaml();
+        var errors = new List<ScenarioError>();
+        var a = doc.With(new Dictionary<string, string> { ["firms.cn_mine.capacity"] = "5000", ["firms.cn_mine.unit_cost"] = "7" }, errors);
+        var b = doc.With(new Dictionary<string, string> { ["firms.cn_mine.capacity"] = "6000" }, errors);
+        Assert.Empty(errors);
+        Assert.Equal(before, doc.ToYaml());
+        int f = Array.IndexOf(ScenarioCompiler.Compile(doc).Model.FirmIds, "cn_mine");
+        Assert.Equal(5000, ScenarioCompiler.Compile(a).Model.FirmCapacity0[f]);
+        Assert.Equal(6000, ScenarioCompiler.Compile(b).Model.FirmCapacity0[f]);
+        Assert.NotEqual(5000, ScenarioCompiler.Compile(doc).Model.FirmCapacity0[f]);
+        // both overrides of a landed on the same copy of cn_mine; everything else is shared, not copied
+        Assert.Contains("unit_cost: 7", a.ToYaml());
+        Assert.Same(doc.Root.Get("countries"), a.Root.Get("countries"));
+        Assert.NotSame(doc.Root.Get("firms"), a.Root.Get("firms"));
+    }
+
+    [Fact]
     public void ShippedScenariosAreValid()
     {
         foreach (var s in TestPaths.ShippedScenarios)

@@ -62,6 +62,15 @@ public sealed class YNode
         return n;
     }
 
+    /// <summary>A copy of the whole subtree.</summary>
+    public YNode DeepClone()
+    {
+        var n = new YNode { Kind = Kind, Value = Value, Quoted = Quoted, File = File, Line = Line, Column = Column };
+        foreach (var kv in Entries) n.Entries.Add(new(kv.Key, kv.Value.DeepClone()));
+        foreach (var it in Items) n.Items.Add(it.DeepClone());
+        return n;
+    }
+
     /// <summary>Plain objects (dictionaries, lists, strings, numbers) for serialisation.</summary>
     public object? ToPlain()
     {

@@ -7,7 +7,7 @@ namespace RareEarth.Engine;
 /// </summary>
 public sealed class WorldState
 {
-    public readonly Model Model;
+    public Model Model { get; private set; }
     public int Month;
 
     // ---- rules in force ----
@@ -172,6 +172,23 @@ public sealed class WorldState
         Rng = new Rng(seed);
         Reset(seed);
     }
+
+    /// <summary>
+    /// Starts a new run of another model of the same shape (same countries, materials, processes, firms, sectors,
+    /// offtakes and months: e.g. the same scenario with other parameter values), reusing every array.
+    /// </summary>
+    public void Reset(Model model, int seed)
+    {
+        if (!SameShape(Model, model))
+            throw new ArgumentException("the model's dimensions differ from this state's; create a new WorldState for it", nameof(model));
+        Model = model;
+        Reset(seed);
+    }
+
+    /// <summary>True when a state sized for <paramref name="a"/> fits <paramref name="b"/>.</summary>
+    public static bool SameShape(Model a, Model b) =>
+        a.M == b.M && a.C == b.C && a.F == b.F && a.S == b.S && a.P == b.P && a.Months == b.Months &&
+        a.OfftakeIds.Length == b.OfftakeIds.Length;
 
     /// <summary>Puts the state back to month 0 of the model with a new seed, reusing every array.</summary>
     public void Reset(int seed)

@@ -184,6 +184,8 @@ public static class BatchRunner
         readonly BatchRecorder _recorder;
         string? _key;
         WorldState? _state;
+        /// <summary>This worker's state, kept across design points of the same shape (every array is reset for a new run).</summary>
+        WorldState? _spare;
 
         public Worker(BatchPlan plan, BatchScenario scenario, BatchLayout layout)
         {
@@ -206,7 +208,8 @@ public static class BatchRunner
                     var compiled = _scenario.Compile(overrides);
                     if (!_layout.Fits(compiled.Model))
                         throw new InvalidOperationException("the run's parameter values change the scenario's structure (months, materials or countries); a batch needs one structure");
-                    _state = new WorldState(compiled.Model, seed);
+                    if (_spare is not null && WorldState.SameShape(_spare.Model, compiled.Model)) { _spare.Reset(compiled.Model, seed); _state = _spare; }
+                    else _state = _spare = new WorldState(compiled.Model, seed);
                     _key = key;
                     compileMs = sw.Elapsed.TotalMilliseconds;
                 }
@@ -221,7 +224,7 @@ public static class BatchRunner
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _key = null; _state = null; // never reuse a state a failed run may have left half-way
+                _key = null; _state = null; _spare = null; // never reuse a state a failed run may have left half-way
                 return new RunResult { RunIndex = i, Seed = seed, Ok = false, Error = Describe(e), ElapsedMs = sw.Elapsed.TotalMilliseconds, CompileMs = compileMs };
             }
         }

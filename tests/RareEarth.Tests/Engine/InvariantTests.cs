@@ -99,4 +99,25 @@ public class InvariantTests
         var b = SingleRun.Execute(compiled, 2);
         Assert.NotEqual(a.Price, b.Price);
     }
+
+    [Fact]
+    public void AStateReusedForAnotherModelOfTheSameShapeRunsLikeANewOne()
+    {
+        var a = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml")).Model;
+        var b = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml"), new[] { "countries.JP.hoarding_gain=2.5", "events.0.approval=0.1" }).Model;
+        var reused = new WorldState(a, 3);
+        Simulation.Run(reused, new SeriesRecorder());
+        reused.Reset(b, 5);
+        var r1 = new SeriesRecorder();
+        Simulation.Run(reused, r1);
+        var r2 = new SeriesRecorder();
+        Simulation.Run(new WorldState(b, 5), r2);
+        Assert.Equal(r2.Price, r1.Price);
+        Assert.Equal(r2.Trade, r1.Trade);
+        Assert.Equal(r2.Inventory, r1.Inventory);
+        Assert.Equal(r2.Capacity, r1.Capacity);
+        var japan = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("japan-2010.yaml")).Model;
+        Assert.False(WorldState.SameShape(a, japan));
+        Assert.Throws<ArgumentException>(() => reused.Reset(japan, 1));
+    }
 }

@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace RareEarth.Tests.Cli;
 
-/// <summary>Runs the real command line (the built RareEarth.Cli.dll) as a separate process.</summary>
+/// <summary>Runs the real command line (the built rareearth.dll of src/RareEarth.Cli) as a separate process.</summary>
 public static class CliProcess
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "RareEarth.Cli.dll");
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "rareearth.dll");
 
     public static (int Exit, string Out, string Err) Run(params string[] args)
     {

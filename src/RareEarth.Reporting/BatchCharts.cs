@@ -5,6 +5,9 @@ namespace RareEarth.Reporting;
 /// <summary>One parameter's Sobol indices for a bar chart: first and total order with their confidence bounds.</summary>
 public sealed record SobolBar(string Parameter, double S1, double S1Low, double S1High, double ST, double STLow, double STHigh);
 
+/// <summary>One line of a sweep response chart: grid values, and the median and 5-95% range of a metric at each.</summary>
+public sealed record SweepLine(string Label, double[] X, double[] Median, double[] Low, double[] High);
+
 /// <summary>The charts of a batch report that are not time charts: Sobol bars and the PRIM scatter.</summary>
 public static class BatchCharts
 {
@@ -93,6 +96,41 @@ public static class BatchCharts
         plt.YLabel(yName);
         plt.ShowLegend(Alignment.UpperRight);
         plt.Axes.AutoScale();
+        return Save(plt, dir, stem);
+    }
+
+    /// <summary>
+    /// How a metric responds to a swept parameter: per line (one per value of a second swept parameter, or a
+    /// single line), the median over the replications at each grid value with markers, and a band from the
+    /// 5th to the 95th percentile. Writes &lt;stem&gt;.png and .svg; returns the PNG path.
+    /// </summary>
+    public static string SweepResponse(string dir, string stem, string title, string xName, string yLabel, IReadOnlyList<SweepLine> lines)
+    {
+        var plt = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var l = lines[i];
+            var color = palette.GetColor(i);
+            if (l.X.Length > 1)
+            {
+                var fill = plt.Add.FillY(l.X, l.Low.Select(Finite).ToArray(), l.High.Select(Finite).ToArray());
+                fill.FillColor = color.WithAlpha(0.15);
+                fill.LineWidth = 0;
+            }
+            var line = plt.Add.Scatter(l.X, l.Median.Select(Finite).ToArray());
+            line.Color = color;
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            line.LegendText = l.Label;
+        }
+        plt.Title(title);
+        plt.XLabel(xName);
+        plt.YLabel(yLabel);
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.Axes.AutoScale();
+        if (plt.Axes.GetLimits().Bottom < 0 && lines.All(l => l.Low.All(v => !double.IsFinite(v) || v >= 0)))
+            plt.Axes.SetLimitsY(0, plt.Axes.GetLimits().Top);
         return Save(plt, dir, stem);
     }
 

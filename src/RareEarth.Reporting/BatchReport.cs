@@ -116,6 +116,10 @@ public static class BatchReport
             md.AppendLine();
         }
 
+        // ---- sweep: how the outcomes respond to the swept parameters
+        if (plan.Design == DesignKind.Sweep && ok > 0 && plan.Parameters.Count > 0)
+            SweepResponse(store, plan, metrics, chartDir, charts, md);
+
         // ---- Sobol
         var sobolResults = new List<(string, SobolResult)>();
         if (plan.Design == DesignKind.Sobol && ok > 0)
@@ -151,6 +155,66 @@ public static class BatchReport
     }
 
     sealed record MetricRow(string Name, string Kind, string? Material, string? Country, string Unit, string Description);
+
+    /// <summary>The metrics a sweep report charts against the swept parameters: the headline outcomes, at most eight.</summary>
+    static List<MetricRow> KeyMetrics(List<MetricRow> metrics)
+    {
+        var focus = metrics.Where(m => m.Kind == "ShortageShare").Select(m => m.Material).Distinct().ToList();
+        var key = new List<MetricRow>();
+        key.AddRange(metrics.Where(m => m.Kind == "PeakPriceMultiple" && focus.Contains(m.Material)));
+        key.AddRange(metrics.Where(m => m.Kind == "ShortageShare" && m.Material == focus.FirstOrDefault() && m.Country is "JP" or "US" or "EU"));
+        key.AddRange(metrics.Where(m => m.Kind == "TotalCost" && m.Country is "CN" or "JP"));
+        key.AddRange(metrics.Where(m => m.Kind == "LostExportRevenue"));
+        return key.Take(8).ToList();
+    }
+
+    /// <summary>
+    /// For a sweep: each key metric against the first swept parameter (one line per value of the second, if any),
+    /// median over the replications with a 5-95% band, and a table of the medians.
+    /// </summary>
+    static void SweepResponse(BatchStore store, BatchPlan plan, List<MetricRow> metrics, string chartDir, List<string> charts, StringBuilder md)
+    {
+        var key = KeyMetrics(metrics);
+        if (key.Count == 0) return;
+        var xName = plan.Parameters[0].Name;
+        var gName = plan.Parameters.Count > 1 ? plan.Parameters[1].Name : null;
+        string x = BatchStore.Q(xName), g = gName is null ? "0" : BatchStore.Q(gName);
+        md.AppendLine("## Response to the swept parameters");
+        md.AppendLine();
+        md.AppendLine($"Median over the {plan.Replications} replication{(plan.Replications == 1 ? "" : "s")} at each grid point, with the 5-95% range as a band" +
+                      (gName is null ? "" : $"; one line per value of `{gName}`") +
+                      (plan.Parameters.Count > 2 ? $"; the other swept parameters are pooled" : "") + ".");
+        md.AppendLine();
+        foreach (var m in key)
+        {
+            var c = BatchStore.Q(m.Name);
+            var rows = store.Rows($"SELECT {x}, {g}, median({c}), quantile_cont({c}, 0.05), quantile_cont({c}, 0.95) FROM runs_wide " +
+                                  $"WHERE status = 'ok' AND {c} IS NOT NULL GROUP BY ALL ORDER BY 2, 1");
+            if (rows.Count == 0) continue;
+            var lines = rows.GroupBy(r => Convert.ToDouble(r[1], CultureInfo.InvariantCulture)).Take(8).Select(grp =>
+            {
+                var list = grp.ToList();
+                double[] Col(int k) => list.Select(r => r[k] is null ? double.NaN : Convert.ToDouble(r[k], CultureInfo.InvariantCulture)).ToArray();
+                string label = gName is null ? "median (band: 5-95%)" : $"{gName} = {G(grp.Key)}";
+                return new SweepLine(label, Col(0), Col(2), Col(3), Col(4));
+            }).ToList();
+            var png = BatchCharts.SweepResponse(chartDir, BatchLayout.Col("sweep", m.Name), $"{m.Name} against {xName}", xName, $"{m.Name} ({m.Unit})", lines);
+            charts.Add(png);
+            md.AppendLine($"![{m.Name} against {xName}](charts/{Path.GetFileName(png)})");
+        }
+        md.AppendLine();
+        // the student's table: what changes as the slider moves
+        var cols = string.Join(", ", key.Select(m => $"median({BatchStore.Q(m.Name)})"));
+        var table = store.Rows($"SELECT {x}, {g}, {cols} FROM runs_wide WHERE status = 'ok' GROUP BY ALL ORDER BY 2, 1");
+        md.AppendLine($"| `{xName}` |{(gName is null ? "" : $" `{gName}` |")} {string.Join(" | ", key.Select(m => $"{m.Name} ({m.Unit})"))} |");
+        md.AppendLine($"| --- |{(gName is null ? "" : " --- |")} {string.Join(" | ", key.Select(_ => "---"))} |");
+        foreach (var r in table)
+        {
+            string Cell(object? v) => v is null ? "" : G(Convert.ToDouble(v, CultureInfo.InvariantCulture));
+            md.AppendLine($"| {Cell(r[0])} |{(gName is null ? "" : $" {Cell(r[1])} |")} {string.Join(" | ", r.Skip(2).Select(Cell))} |");
+        }
+        md.AppendLine();
+    }
 
     static string DesignText(BatchPlan p) => p.Design switch
     {

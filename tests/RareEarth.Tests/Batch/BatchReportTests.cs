@@ -44,6 +44,36 @@ public class BatchReportTests
     }
 
     [Fact]
+    public void SweepReportChartsTheOutcomesAgainstTheSweptParameters()
+    {
+        var scenario = BatchScenario.Load(BatchKit.Controls, BatchKit.Short);
+        var plan = BatchDesigns.Sweep(scenario, new[] { SweepAxis.Parse("countries.JP.hoarding_gain=0:3:1.5"), SweepAxis.Parse("events.0.approval=0.1:0.5:0.4") }, 2, 1, "test");
+        var db = BatchKit.TempDb();
+        using (var job = BatchJob.Create(db, plan, scenario)) Assert.True(job.Run(2).Complete);
+        var dir = Path.Combine(Path.GetDirectoryName(db)!, "report");
+        BatchReportResult result;
+        using (var store = BatchStore.Open(db, readOnly: true)) result = BatchReport.Write(store, dir, null);
+        var md = File.ReadAllText(result.ReportPath);
+        Assert.Contains("## Response to the swept parameters", md);
+        Assert.Contains("one line per value of `events.0.approval`", md);
+        foreach (var stem in new[] { "sweep_peak_price_multiple_dy_oxide_ROW", "sweep_shortage_share_JP_ndfeb_magnet", "sweep_total_cost_usd_CN", "sweep_lost_export_revenue_usd_CN" })
+        {
+            Assert.Contains($"](charts/{stem}.png)", md);
+            Assert.True(new FileInfo(Path.Combine(dir, "charts", stem + ".png")).Length > 10_000, stem);
+        }
+        // the table: one row per grid point (3 x 2), in grid order, and its medians are those of the runs
+        var rows = md.Split('\n').SkipWhile(l => !l.StartsWith("| `countries.JP.hoarding_gain` | `events.0.approval` |")).Skip(2).TakeWhile(l => l.StartsWith("| ")).ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.StartsWith("| 0 | 0.1 |", rows[0]);
+        Assert.StartsWith("| 3 | 0.5 |", rows[5]);
+        using (var store = BatchStore.Open(db, readOnly: true))
+        {
+            double median = store.Scalar<double>("SELECT median(peak_price_multiple_dy_oxide_ROW) FROM runs_wide WHERE \"countries.JP.hoarding_gain\" = 3 AND \"events.0.approval\" = 0.5");
+            Assert.Equal(median.ToString("G4", System.Globalization.CultureInfo.InvariantCulture), rows[5].Split('|', StringSplitOptions.TrimEntries)[3]);
+        }
+    }
+
+    [Fact]
     public void ReportAndExportFromTheCommandLine()
     {
         var scenario = BatchScenario.Load(BatchKit.Controls, BatchKit.Short);

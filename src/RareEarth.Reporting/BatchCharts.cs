@@ -127,7 +127,9 @@ public static class BatchCharts
         plt.Title(title);
         plt.XLabel(xName);
         plt.YLabel(yLabel);
-        plt.ShowLegend(Alignment.UpperRight);
+        // rising curves end top right: keep the legend out of their way
+        bool rising = lines.Count(l => l.Median.Length > 1 && l.Median[^1] > l.Median[0]) * 2 > lines.Count;
+        plt.ShowLegend(rising ? Alignment.UpperLeft : Alignment.UpperRight);
         plt.Axes.AutoScale();
         if (plt.Axes.GetLimits().Bottom < 0 && lines.All(l => l.Low.All(v => !double.IsFinite(v) || v >= 0)))
             plt.Axes.SetLimitsY(0, plt.Axes.GetLimits().Top);

@@ -280,6 +280,8 @@ internal static class BatchCommands
             _ => $"{DesignKinds.Name(plan.Design)}, {plan.Runs} runs",
         };
         Console.WriteLine($"{plan.ScenarioName}: {what}, {plan.Parameters.Count} parameters, master seed {plan.MasterSeed}, {threads} thread{(threads == 1 ? "" : "s")} -> {dbPath}");
+        if (plan.Parameters.Count == 0)
+            Console.WriteLine("note: the scenario declares no uncertain: parameters, so the runs differ only by their seeds (the engine's own randomness)");
         if (done > 0) Console.WriteLine($"resuming: {done} runs already stored, {plan.Runs - done} to run");
 
         // Ctrl+C or SIGTERM: stop handing out runs, let the runs in progress finish and commit them; a second Ctrl+C stops at once

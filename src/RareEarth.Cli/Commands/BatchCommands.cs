@@ -14,7 +14,7 @@ namespace RareEarth.Cli;
 /// </summary>
 internal static class BatchCommands
 {
-    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Export(), Report(), Sql() };
+    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Sql() };
 
     static Option<int> ThreadsOption() => new("--threads")
     {
@@ -37,8 +37,12 @@ internal static class BatchCommands
         var outDb = OutDbOption();
         var set = Common.SetOption();
         var resume = new Option<string?>("--resume") { Description = "Resume an interrupted batch (or sweep) from its store: runs only the missing runs" };
+        var shardOpt = new Option<string?>("--shard")
+        {
+            Description = "Run only part k of n of the batch (k/n, e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT) into its own store; join the parts with merge",
+        };
         var cmd = new Command("batch", "Run a scenario many times, sampling its uncertain parameters; results go to a DuckDB store as runs finish.")
-            { scenario, runs, seed, threads, design, outDb, set, resume };
+            { scenario, runs, seed, threads, design, outDb, set, resume, shardOpt };
         cmd.SetAction(async (parse, ct) =>
         {
             int k = parse.GetValue(threads);
@@ -60,6 +64,12 @@ internal static class BatchCommands
             if (parse.GetValue(runs) is not int n || n < 1) { Console.Error.WriteLine("error: --runs N (at least 1) is required"); return Common.InvalidInput; }
             var s = LoadScenario(path, parse.GetValue(set) ?? Array.Empty<string>());
             if (s is null) return Common.InvalidInput;
+            BatchShard? shard = null;
+            if (parse.GetValue(shardOpt) is { } shardText)
+            {
+                try { shard = BatchShard.Parse(shardText); }
+                catch (FormatException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
+            }
             var kind = DesignKinds.Parse(parse.GetValue(design)!);
             int master = parse.GetValue(seed);
             BatchPlan plan;
@@ -69,8 +79,8 @@ internal static class BatchCommands
                 Console.Error.WriteLine("error: " + e.Message);
                 return Common.InvalidInput;
             }
-            var dbPath = parse.GetValue(outDb) ?? DefaultDb(path, DesignKinds.Name(kind), master);
-            return await CreateAndRun(plan, s, dbPath, k, ct);
+            var dbPath = parse.GetValue(outDb) ?? DefaultDb(path, DesignKinds.Name(kind), master, shard);
+            return await CreateAndRun(plan, s, dbPath, k, ct, shard);
         });
         return cmd;
     }
@@ -147,6 +157,37 @@ internal static class BatchCommands
                 return Common.Ok;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ merge
+
+    static Command Merge()
+    {
+        var stores = new Argument<string[]>("stores") { Description = "Stores of the same batch: its shards (batch --shard k/n), or partial copies", Arity = ArgumentArity.OneOrMore };
+        var outDb = new Option<string>("--out") { Description = "The merged store to create", Required = true };
+        var cmd = new Command("merge", "Join the stores of one batch's shards into one store (equal to the batch run in one piece).") { stores, outDb };
+        cmd.SetAction(parse =>
+        {
+            var output = parse.GetValue(outDb)!;
+            try
+            {
+                var result = BatchMerge.Merge(output, parse.GetValue(stores)!);
+                foreach (var (store, runs) in result.Copied) Console.WriteLine($"  {store}: {runs} runs");
+                if (result.Complete)
+                {
+                    Console.WriteLine($"complete: {result.Planned} runs in {output}. Next: rareearth report {output}");
+                    return Common.Ok;
+                }
+                Console.WriteLine($"{result.Stored} of {result.Planned} runs in {output}; run the missing ones with: rareearth batch --resume {output}");
+                return Common.Failed;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or DuckDB.NET.Data.DuckDBException)
             {
                 Console.Error.WriteLine("error: " + e.Message);
                 return Common.InvalidInput;
@@ -258,13 +299,14 @@ internal static class BatchCommands
         catch (InvalidOperationException e) { Console.Error.WriteLine("error: " + e.Message); return null; }
     }
 
-    static string DefaultDb(string scenario, string design, int seed) =>
-        Path.Combine("results", "batches", $"{Path.GetFileNameWithoutExtension(scenario)}-{design}-seed{seed}.duckdb");
+    static string DefaultDb(string scenario, string design, int seed, BatchShard? shard = null) =>
+        Path.Combine("results", "batches", $"{Path.GetFileNameWithoutExtension(scenario)}-{design}-seed{seed}" +
+                                           (shard is null ? "" : $"-shard{shard.Index}of{shard.Count}") + ".duckdb");
 
-    static async Task<int> CreateAndRun(BatchPlan plan, BatchScenario scenario, string dbPath, int threads, CancellationToken ct)
+    static async Task<int> CreateAndRun(BatchPlan plan, BatchScenario scenario, string dbPath, int threads, CancellationToken ct, BatchShard? shard = null)
     {
         BatchJob job;
-        try { job = BatchJob.Create(dbPath, plan, scenario); }
+        try { job = BatchJob.Create(dbPath, plan, scenario, shard); }
         catch (IOException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
         using (job) return await Execute(job, dbPath, threads, ct);
     }
@@ -279,10 +321,13 @@ internal static class BatchCommands
             DesignKind.Sweep => $"sweep, {plan.BaseSamples} grid points x {plan.Replications} replications = {plan.Runs} runs",
             _ => $"{DesignKinds.Name(plan.Design)}, {plan.Runs} runs",
         };
+        int planned = job.Shard?.RunsIn(plan) ?? plan.Runs;
         Console.WriteLine($"{plan.ScenarioName}: {what}, {plan.Parameters.Count} parameters, master seed {plan.MasterSeed}, {threads} thread{(threads == 1 ? "" : "s")} -> {dbPath}");
+        if (job.Shard is { } sh)
+            Console.WriteLine($"shard {sh}: {planned} of the {plan.Runs} runs (design points p with p mod {sh.Count} = {sh.Index})");
         if (plan.Parameters.Count == 0)
             Console.WriteLine("note: the scenario declares no uncertain: parameters, so the runs differ only by their seeds (the engine's own randomness)");
-        if (done > 0) Console.WriteLine($"resuming: {done} runs already stored, {plan.Runs - done} to run");
+        if (done > 0) Console.WriteLine($"resuming: {done} runs already stored, {planned - done} to run");
 
         // Ctrl+C or SIGTERM: stop handing out runs, let the runs in progress finish and commit them; a second Ctrl+C stops at once
         // (the store stays consistent either way: it only ever holds whole, committed runs)
@@ -306,7 +351,7 @@ internal static class BatchCommands
         try
         {
             var run = Task.Factory.StartNew(() => job.Run(threads, progress, interrupt.Token, BatchStore.CommandLineText()), TaskCreationOptions.LongRunning);
-            await ShowProgress(progress, run, plan.Runs, done);
+            await ShowProgress(progress, run, planned, done);
             outcome = await run;
         }
         catch (Exception e) when (e is IOException or AggregateException or DuckDB.NET.Data.DuckDBException or InvalidDataException)
@@ -326,10 +371,12 @@ internal static class BatchCommands
             Console.WriteLine($"failed runs are stored with their error: SELECT run_index, error FROM runs WHERE status = 'failed'");
         if (!outcome.Complete)
         {
-            Console.WriteLine($"interrupted with {stored} of {plan.Runs} runs stored; continue with: rareearth batch --resume {dbPath}");
+            Console.WriteLine($"interrupted with {stored} of {planned} runs stored; continue with: rareearth batch --resume {dbPath}");
             return Common.Failed;
         }
-        Console.WriteLine($"complete: {plan.Runs} runs. Next: rareearth report {dbPath}   or   rareearth export {dbPath} --out DIR");
+        if (job.Shard is { } done1)
+            Console.WriteLine($"shard {done1} complete: {planned} runs. When every shard is done: rareearth merge --out DB {dbPath} <the other shards' stores>");
+        else Console.WriteLine($"complete: {plan.Runs} runs. Next: rareearth report {dbPath}   or   rareearth export {dbPath} --out DIR");
         return Common.Ok;
     }
 

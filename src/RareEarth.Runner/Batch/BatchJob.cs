@@ -10,15 +10,17 @@ public sealed class BatchJob : IDisposable
     public required BatchPlan Plan { get; init; }
     public required BatchScenario Scenario { get; init; }
     public required BatchLayout Layout { get; init; }
+    /// <summary>The part of the batch this store holds (null: all of it).</summary>
+    public BatchShard? Shard { get; init; }
 
     public void Dispose() => Store.Dispose();
 
     /// <summary>Creates a new store for a planned batch.</summary>
-    public static BatchJob Create(string dbPath, BatchPlan plan, BatchScenario scenario)
+    public static BatchJob Create(string dbPath, BatchPlan plan, BatchScenario scenario, BatchShard? shard = null)
     {
         var layout = BatchLayout.For(scenario.Nominal.Model);
-        var store = BatchStore.Create(dbPath, plan, layout);
-        return new BatchJob { Store = store, Plan = plan, Scenario = scenario, Layout = layout };
+        var store = BatchStore.Create(dbPath, plan, layout, shard);
+        return new BatchJob { Store = store, Plan = plan, Scenario = scenario, Layout = layout, Shard = shard };
     }
 
     /// <summary>
@@ -39,7 +41,7 @@ public sealed class BatchJob : IDisposable
                 throw new InvalidDataException($"{dbPath}: the stored scenario text does not match its hash ({plan.ScenarioHash} vs {scenario.Hash})");
             var layout = BatchLayout.For(scenario.Nominal.Model);
             store.Attach(layout);
-            return new BatchJob { Store = store, Plan = plan, Scenario = scenario, Layout = layout };
+            return new BatchJob { Store = store, Plan = plan, Scenario = scenario, Layout = layout, Shard = store.ReadShard() };
         }
         catch
         {
@@ -49,5 +51,5 @@ public sealed class BatchJob : IDisposable
     }
 
     public BatchOutcome Run(int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null) =>
-        BatchRunner.Run(Store, Plan, Scenario, Layout, threads, progress, cancel, commandLine);
+        BatchRunner.Run(Store, Plan, Scenario, Layout, threads, progress, cancel, commandLine, Shard);
 }

@@ -55,8 +55,9 @@ public static class BatchRunner
     public const int CommitEvery = 200;
     public static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
 
+    /// <param name="shard">Only this shard's runs (null: the whole batch). A shard's store is finished by <c>merge</c>.</param>
     public static BatchOutcome Run(BatchStore store, BatchPlan plan, BatchScenario scenario, BatchLayout layout,
-        int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null)
+        int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null, BatchShard? shard = null)
     {
         progress ??= new BatchProgress();
         threads = Math.Clamp(threads, 1, 256);
@@ -66,13 +67,14 @@ public static class BatchRunner
         var groups = new List<(int Start, int Count)>();
         foreach (int i in Enumerable.Range(0, plan.Runs).OrderBy(i => plan.Points[i]).ThenBy(i => i))
         {
-            if (done.Contains(i)) continue;
+            if (done.Contains(i) || (shard is not null && !shard.Includes(plan, i))) continue;
             if (groups.Count > 0 && groups[^1].Start + groups[^1].Count == i && plan.Points[i] == plan.Points[groups[^1].Start] && plan.Design == DesignKind.Sweep)
                 groups[^1] = (groups[^1].Start, groups[^1].Count + 1);
             else groups.Add((i, 1));
         }
         int todo = groups.Sum(g => g.Count);
-        progress.Total = plan.Runs;
+        int planned = shard?.RunsIn(plan) ?? plan.Runs;
+        progress.Total = planned;
         progress.AlreadyDone = done.Count;
         progress.Clock.Restart();
         store.BeginSession(threads, todo, commandLine);
@@ -130,11 +132,11 @@ public static class BatchRunner
         if (workerErrors.Count > 0) throw new AggregateException("a batch worker failed", workerErrors);
 
         int now = store.CompletedRuns().Count;
-        bool complete = now == plan.Runs;
+        bool complete = now == planned;
         store.EndSession((int)progress.Written, complete);
-        if (complete) store.Finish();
+        if (complete && shard is null) store.Finish();
         progress.Clock.Stop();
-        return new BatchOutcome(plan.Runs, done.Count, (int)progress.Written, (int)progress.Failed, complete,
+        return new BatchOutcome(planned, done.Count, (int)progress.Written, (int)progress.Failed, complete,
             cancel.IsCancellationRequested && !complete, progress.Clock.Elapsed);
     }
 

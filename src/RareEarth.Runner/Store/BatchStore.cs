@@ -65,8 +65,11 @@ public sealed class BatchStore : IDisposable
 
     public void Dispose() => _c.Dispose();
 
-    /// <summary>Creates a new store with the batch's metadata, parameters and full design. Fails if the file exists.</summary>
-    public static BatchStore Create(string path, BatchPlan plan, BatchLayout layout)
+    /// <summary>
+    /// Creates a new store with the batch's metadata, parameters and full design (a shard's store too: the
+    /// <c>shard</c> table says which part it holds). Fails if the file exists.
+    /// </summary>
+    public static BatchStore Create(string path, BatchPlan plan, BatchLayout layout, BatchShard? shard = null)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (File.Exists(full)) throw new IOException($"{path} already exists; resume it with --resume {path}, or choose another --out");
@@ -76,6 +79,8 @@ public sealed class BatchStore : IDisposable
         {
             s._layout = layout;
             s.CreateSchema(plan, layout);
+            if (shard is not null)
+                s.Exec($"CREATE TABLE shard (shard_index INTEGER, shard_count INTEGER); INSERT INTO shard VALUES ({shard.Index}, {shard.Count})");
         }
         catch
         {
@@ -218,6 +223,36 @@ public sealed class BatchStore : IDisposable
             Values = values, Seeds = seeds, Points = points, EngineVersion = engine, CommandLine = commandLine,
         };
     }
+
+    /// <summary>
+    /// Copies the runs (rows and series) and sessions of another store of the same batch into this one, skipping runs
+    /// this store already has, in one transaction. Returns the number of runs copied.
+    /// </summary>
+    public int ImportRuns(string otherPath)
+    {
+        Exec($"ATTACH {S(System.IO.Path.GetFullPath(otherPath))} AS src (READ_ONLY)");
+        try
+        {
+            using var tx = _c.BeginTransaction();
+            long before = Scalar<long>("SELECT count(*) FROM runs");
+            Exec("""
+                CREATE TEMP TABLE new_runs AS SELECT run_index FROM src.runs WHERE run_index NOT IN (SELECT run_index FROM runs);
+                INSERT INTO series_values SELECT * FROM src.series_values WHERE run_index IN (SELECT run_index FROM new_runs);
+                INSERT INTO runs SELECT * FROM src.runs WHERE run_index IN (SELECT run_index FROM new_runs);
+                INSERT INTO sessions SELECT session + (SELECT coalesce(max(session), 0) FROM sessions), * EXCLUDE (session) FROM src.sessions;
+                DROP TABLE new_runs;
+                """);
+            long after = Scalar<long>("SELECT count(*) FROM runs");
+            tx.Commit();
+            return (int)(after - before);
+        }
+        finally { Exec("DETACH src"); }
+    }
+
+    /// <summary>The shard this store holds, or null for a whole batch.</summary>
+    public BatchShard? ReadShard() =>
+        Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'shard'") == 0 ? null
+            : Rows("SELECT shard_index, shard_count FROM shard").Select(r => new BatchShard((int)r[0]!, (int)r[1]!)).Single();
 
     /// <summary>Checks that the layout recomputed from the stored scenario matches the store's columns, and adopts it for writing.</summary>
     public void Attach(BatchLayout layout)

@@ -268,7 +268,22 @@ public static class BatchReport
         var priceMaterials = PriceMaterials.Where(m => bands.ContainsKey(("price", m, outside))).ToList();
         if (priceMaterials.Count == 0) priceMaterials = bands.Keys.Where(k => k.Metric == "price" && k.Country == outside).Select(k => k.Material).ToList();
         foreach (var mat in priceMaterials)
-            Fan(BatchLayout.Col("fan_price", mat, outside), $"{mat} price, {outside}", "USD/kg", ("price", mat, outside), 1, null);
+        {
+            // both price regions on one chart: the split between the outside and the domestic price, with its uncertainty
+            var inside = bands.Keys.Where(k => k.Metric == "price" && k.Material == mat && k.Country != outside).Select(k => k.Country).FirstOrDefault();
+            if (inside is null) { Fan(BatchLayout.Col("fan_price", mat, outside), $"{mat} price, {outside}", "USD/kg", ("price", mat, outside), 1, null); continue; }
+            var o = bands[("price", mat, outside)];
+            var i = bands[("price", mat, inside)];
+            var chart = new TimeChart(BatchLayout.Col("fan_price", mat, outside), $"{mat} price: {outside} (solid) and {inside} domestic (dashed)", "USD/kg",
+                start.Year, start.Month, new[]
+                {
+                    new ChartSeries($"{outside}: median (bands: 25-75%, 5-95%)", o[2], Low: o[0], High: o[4], Low2: o[1], High2: o[3], ColorIndex: 0),
+                    new ChartSeries($"{inside}: median (bands: 25-75%, 5-95%)", i[2], Dashed: true, Low: i[0], High: i[4], Low2: i[1], High2: i[3], ColorIndex: 1),
+                }, null, note);
+            var png = ChartRenderer.Render(chart, chartDir);
+            charts.Add(png);
+            result.Add((chart.Title, png));
+        }
         foreach (var key in bands.Keys.Where(k => k.Metric == "shortage_share").OrderBy(k => k.Material).ThenBy(k => k.Country))
             Fan(BatchLayout.Col("fan_shortage", key.Country, key.Material), $"{key.Country} {key.Material}: shortage (unmet demand)", "% of demand", key, 100, null);
         foreach (var key in bands.Keys.Where(k => k.Metric == "china_share").OrderBy(k => k.Material).ThenBy(k => k.Country))

@@ -15,50 +15,11 @@ public static class BatchCharts
     /// Grouped bars per parameter: first order (S1) and total order (ST), with asymmetric error bars for the
     /// bootstrap confidence interval. Writes &lt;stem&gt;.png and .svg; returns the PNG path.
     /// </summary>
-    public static string SobolBars(string dir, string stem, string title, IReadOnlyList<SobolBar> bars)
-    {
-        var plt = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var s1Color = palette.GetColor(0);
-        var stColor = palette.GetColor(1);
-        var list = new List<Bar>();
-        var ticks = new List<Tick>();
-        var ex = new List<double>(); var ey = new List<double>(); var eNeg = new List<double>(); var ePos = new List<double>();
-        for (int i = 0; i < bars.Count; i++)
-        {
-            var b = bars[i];
-            double x0 = i * 3, x1 = i * 3 + 1;
-            list.Add(new Bar { Position = x0, Value = Finite(b.S1), FillColor = s1Color, Size = 0.9 });
-            list.Add(new Bar { Position = x1, Value = Finite(b.ST), FillColor = stColor, Size = 0.9 });
-            AddError(x0, b.S1, b.S1Low, b.S1High);
-            AddError(x1, b.ST, b.STLow, b.STHigh);
-            ticks.Add(new Tick(i * 3 + 0.5, Wrap(b.Parameter)));
-        }
-        void AddError(double x, double v, double lo, double hi)
-        {
-            if (!double.IsFinite(v) || !double.IsFinite(lo) || !double.IsFinite(hi)) return;
-            ex.Add(x); ey.Add(v); eNeg.Add(Math.Max(0, v - lo)); ePos.Add(Math.Max(0, hi - v));
-        }
-        plt.Add.Bars(list);
-        if (ex.Count > 0)
-        {
-            var zeros = new double[ex.Count];
-            var eb = new ScottPlot.Plottables.ErrorBar(ex, ey, zeros, zeros, ePos, eNeg) { LineColor = Colors.Black, LineWidth = 1.5f, CapSize = 4 };
-            plt.Add.Plottable(eb);
-        }
-        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
-        plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
-        plt.Axes.Bottom.MajorTickStyle.Length = 0;
-        plt.Legend.ManualItems.Add(new LegendItem { LabelText = "first order S1", FillColor = s1Color });
-        plt.Legend.ManualItems.Add(new LegendItem { LabelText = "total order ST", FillColor = stColor });
-        plt.ShowLegend(Alignment.UpperRight);
-        plt.Title(title);
-        plt.YLabel("Sobol index (95% bootstrap interval)");
-        plt.Axes.AutoScale();
-        var lim = plt.Axes.GetLimits();
-        plt.Axes.SetLimitsY(Math.Min(0, lim.Bottom), Math.Max(1.05, lim.Top));
-        return Save(plt, dir, stem);
-    }
+    public static string SobolBars(string dir, string stem, string title, IReadOnlyList<SobolBar> bars) =>
+        GroupedBars(dir, stem, title, "Sobol index (95% bootstrap interval)", bars.Select(b => Wrap(b.Parameter)).ToList(),
+            new[] { "first order S1", "total order ST" },
+            new[] { bars.Select(b => new[] { b.S1Low, b.S1, b.S1High }).ToList(), bars.Select(b => new[] { b.STLow, b.ST, b.STHigh }).ToList() },
+            yRange: (0, 1.05));
 
     /// <summary>
     /// Runs as points in the plane of two parameters, cases of interest in colour, the PRIM box's limits on
@@ -96,6 +57,56 @@ public static class BatchCharts
         plt.YLabel(yName);
         plt.ShowLegend(Alignment.UpperRight);
         plt.Axes.AutoScale();
+        return Save(plt, dir, stem);
+    }
+
+    /// <summary>
+    /// Bars per category for several groups side by side (e.g. costs per country under policy A and B), each bar the
+    /// median with an error bar from the 5th to the 95th percentile. <paramref name="values"/>[group][category] is
+    /// (p05, p50, p95). Writes &lt;stem&gt;.png and .svg; returns the PNG path.
+    /// </summary>
+    /// <param name="yRange">When given, the y axis shows at least this range.</param>
+    public static string GroupedBars(string dir, string stem, string title, string yLabel, IReadOnlyList<string> categories,
+        IReadOnlyList<string> groups, IReadOnlyList<IReadOnlyList<double[]>> values, (double Low, double High)? yRange = null)
+    {
+        var plt = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        var ex = new List<double>(); var ey = new List<double>(); var eNeg = new List<double>(); var ePos = new List<double>();
+        int width = groups.Count + 1;
+        for (int c = 0; c < categories.Count; c++)
+        {
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var q = values[g][c];
+                double x = c * width + g;
+                bars.Add(new Bar { Position = x, Value = Finite(q[1]), FillColor = palette.GetColor(g), Size = 0.9 });
+                if (double.IsFinite(q[0]) && double.IsFinite(q[1]) && double.IsFinite(q[2]))
+                { ex.Add(x); ey.Add(q[1]); eNeg.Add(Math.Max(0, q[1] - q[0])); ePos.Add(Math.Max(0, q[2] - q[1])); }
+            }
+            ticks.Add(new Tick(c * width + (groups.Count - 1) / 2.0, categories[c]));
+        }
+        plt.Add.Bars(bars);
+        if (ex.Count > 0)
+        {
+            var zeros = new double[ex.Count];
+            plt.Add.Plottable(new ScottPlot.Plottables.ErrorBar(ex, ey, zeros, zeros, ePos, eNeg) { LineColor = Colors.Black, LineWidth = 1.5f, CapSize = 4 });
+        }
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
+        plt.Axes.Bottom.TickLabelStyle.Rotation = categories.Count > 8 ? 30 : 0;
+        plt.Axes.Bottom.MajorTickStyle.Length = 0;
+        for (int g = 0; g < groups.Count; g++) plt.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g], FillColor = palette.GetColor(g) });
+        plt.ShowLegend(Alignment.UpperRight);
+        plt.Title(title);
+        plt.YLabel(yLabel);
+        plt.Axes.AutoScale();
+        if (yRange is { } r)
+        {
+            var lim = plt.Axes.GetLimits();
+            plt.Axes.SetLimitsY(Math.Min(r.Low, lim.Bottom), Math.Max(r.High, lim.Top));
+        }
         return Save(plt, dir, stem);
     }
 

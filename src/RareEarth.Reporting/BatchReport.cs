@@ -23,7 +23,7 @@ public sealed record BatchReportResult(string ReportPath, IReadOnlyList<string> 
 /// </summary>
 public static class BatchReport
 {
-    static readonly string[] PriceMaterials = { "dy_oxide", "tb_oxide", "ndfeb_magnet", "ndpr_oxide" };
+    internal static readonly string[] PriceMaterials = { "dy_oxide", "tb_oxide", "ndfeb_magnet", "ndpr_oxide" };
     public const int BootstrapResamples = 1000;
 
     public static BatchReportResult Write(BatchStore store, string dir, string? where = null)
@@ -226,10 +226,12 @@ public static class BatchReport
 
     // ------------------------------------------------------------------ fan charts
 
-    static List<(string Title, string Png)> FanCharts(BatchStore store, List<MetricRow> metrics, DateOnly start, int months, DateOnly? shock, int ok,
-        string chartDir, List<string> charts)
+    /// <summary>
+    /// Per stored series (metric, material, country): p05, p25, p50, p75, p95 by month (NaN where no run has a value).
+    /// From the quantiles table once the batch has finished; otherwise computed from the stored series.
+    /// </summary>
+    internal static Dictionary<(string Metric, string Material, string Country), double[][]> Bands(BatchStore store, DateOnly start, int months)
     {
-        // the quantiles table is complete once the batch has finished; otherwise compute from the stored series
         bool finished = store.Scalar<long>("SELECT count(*) FROM batch WHERE finished_at IS NOT NULL") == 1 && store.Scalar<long>("SELECT count(*) FROM quantiles") > 0;
         var rows = finished
             ? store.Rows("SELECT month, metric, material, country, p05, p25, p50, p75, p95 FROM quantiles")
@@ -248,6 +250,20 @@ public static class BatchReport
             if (t < 0 || t >= months) continue;
             for (int q = 0; q < 5; q++) b[q][t] = r[4 + q] as double? ?? double.NaN;
         }
+        return bands;
+    }
+
+    /// <summary>A fan (median with 25-75% and 5-95% bands) for a time chart.</summary>
+    internal static ChartSeries FanSeries(string label, double[][] b, int color, bool dashed = false, double scale = 1)
+    {
+        var sc = b.Select(a => a.Select(v => v * scale).ToArray()).ToArray();
+        return new ChartSeries(label, sc[2], dashed, sc[0], sc[4], sc[1], sc[3], color);
+    }
+
+    static List<(string Title, string Png)> FanCharts(BatchStore store, List<MetricRow> metrics, DateOnly start, int months, DateOnly? shock, int ok,
+        string chartDir, List<string> charts)
+    {
+        var bands = Bands(store, start, months);
         string note = shock is { } s ? $"month (shock {s:yyyy-MM}); {ok} runs" : $"month; {ok} runs";
         var outside = metrics.Where(m => m.Kind == nameof(MetricKind.PeakPriceMultiple)).Select(m => m.Country).FirstOrDefault() ?? "ROW";
         var result = new List<(string, string)>();
@@ -255,11 +271,7 @@ public static class BatchReport
         void Fan(string stem, string title, string ylabel, (string, string, string) key, double scale, double? reference)
         {
             if (!bands.TryGetValue(key, out var b)) return;
-            var sc = b.Select(a => a.Select(v => v * scale).ToArray()).ToArray();
-            var chart = new TimeChart(stem, title, ylabel, start.Year, start.Month, new[]
-            {
-                new ChartSeries("median (bands: 25-75%, 5-95%)", sc[2], Low: sc[0], High: sc[4], Low2: sc[1], High2: sc[3]),
-            }, reference, note);
+            var chart = new TimeChart(stem, title, ylabel, start.Year, start.Month, new[] { FanSeries("median (bands: 25-75%, 5-95%)", b, 0, scale: scale) }, reference, note);
             var png = ChartRenderer.Render(chart, chartDir);
             charts.Add(png);
             result.Add((title, png));
@@ -277,8 +289,8 @@ public static class BatchReport
             var chart = new TimeChart(BatchLayout.Col("fan_price", mat, outside), $"{mat} price: {outside} (solid) and {inside} domestic (dashed)", "USD/kg",
                 start.Year, start.Month, new[]
                 {
-                    new ChartSeries($"{outside}: median (bands: 25-75%, 5-95%)", o[2], Low: o[0], High: o[4], Low2: o[1], High2: o[3], ColorIndex: 0),
-                    new ChartSeries($"{inside}: median (bands: 25-75%, 5-95%)", i[2], Dashed: true, Low: i[0], High: i[4], Low2: i[1], High2: i[3], ColorIndex: 1),
+                    FanSeries($"{outside}: median (bands: 25-75%, 5-95%)", o, 0),
+                    FanSeries($"{inside}: median (bands: 25-75%, 5-95%)", i, 1, dashed: true),
                 }, null, note);
             var png = ChartRenderer.Render(chart, chartDir);
             charts.Add(png);

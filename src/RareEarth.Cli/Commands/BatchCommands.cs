@@ -14,7 +14,7 @@ namespace RareEarth.Cli;
 /// </summary>
 internal static class BatchCommands
 {
-    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Sql() };
+    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Compare(), Sql() };
 
     static Option<int> ThreadsOption() => new("--threads")
     {
@@ -188,6 +188,40 @@ internal static class BatchCommands
                 return Common.Failed;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or DuckDB.NET.Data.DuckDBException)
+            {
+                Console.Error.WriteLine("error: " + e.Message);
+                return Common.InvalidInput;
+            }
+        });
+        return cmd;
+    }
+
+    // ------------------------------------------------------------------ compare
+
+    static Command Compare()
+    {
+        var a = new Argument<string>("a") { Description = "Results store of policy A (batch or sweep)" };
+        var b = new Argument<string>("b") { Description = "Results store of policy B" };
+        var outDir = new Option<string?>("--out") { Description = "Output directory (default: compare-<A>-vs-<B>/ next to A)" };
+        var nameA = new Option<string?>("--name-a") { Description = "Label of A in tables and charts (default: its store's file name)" };
+        var nameB = new Option<string?>("--name-b") { Description = "Label of B (default: its store's file name)" };
+        var cmd = new Command("compare", "Policy A against policy B from two results stores: metric distributions, run-by-run differences when the batches share seeds, fans of both on one chart, costs per country.")
+            { a, b, outDir, nameA, nameB };
+        cmd.SetAction(parse =>
+        {
+            string pa = parse.GetValue(a)!, pb = parse.GetValue(b)!;
+            string la = parse.GetValue(nameA) ?? Path.GetFileNameWithoutExtension(pa), lb = parse.GetValue(nameB) ?? Path.GetFileNameWithoutExtension(pb);
+            var dir = parse.GetValue(outDir) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pa))!, $"compare-{Path.GetFileNameWithoutExtension(pa)}-vs-{Path.GetFileNameWithoutExtension(pb)}");
+            try
+            {
+                using var sa = BatchStore.Open(pa, readOnly: true);
+                using var sb = BatchStore.Open(pb, readOnly: true);
+                var result = BatchCompare.Write(sa, sb, dir, la, lb);
+                Console.WriteLine($"{(result.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
+                Console.WriteLine($"wrote {result.ReportPath} and {result.Charts.Count} charts");
+                return Common.Ok;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
             {
                 Console.Error.WriteLine("error: " + e.Message);
                 return Common.InvalidInput;

@@ -159,7 +159,7 @@ public static class BatchCharts
     static double Finite(double v) => double.IsFinite(v) ? v : 0;
 
     /// <summary>Long dotted parameter paths break at their last dot so tick labels stay readable.</summary>
-    static string Wrap(string name)
+    public static string Wrap(string name)
     {
         if (name.Length <= 18) return name;
         int dot = name.LastIndexOf('.');

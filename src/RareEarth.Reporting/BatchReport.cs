@@ -133,6 +133,19 @@ public static class BatchReport
             Sobol(store, plan, metrics, months - shock, chartDir, charts, md, sobolResults, warnings);
         }
 
+        // ---- first-order sensitivity from the sample (Monte Carlo, Latin hypercube)
+        if (plan.Design is DesignKind.MonteCarlo or DesignKind.LatinHypercube && plan.Parameters.Count > 0 && ok >= 100)
+        {
+            md.AppendLine("## Sensitivity: first-order indices from the sample");
+            md.AppendLine();
+            md.AppendLine($"First-order Sobol indices S1 = Var(E[Y | X_i]) / Var(Y), estimated from this batch's own runs by binning each parameter into equal-count bins " +
+                          $"(correlation ratio with small-sample correction; Plischke 2010), 95% bias-corrected bootstrap intervals from {BootstrapResamples} resamples of the runs. " +
+                          $"The engine's seed is part of the residual variance. Total-order indices and interactions need a Saltelli design: `batch --design sobol`. " +
+                          $"A decoupling time not reached within the horizon counts as {months - shock} months.");
+            md.AppendLine();
+            FirstOrder(store, plan, metrics, months - shock, chartDir, charts, md);
+        }
+
         // ---- PRIM
         PrimBox? box = null;
         if (ok > 0)
@@ -308,20 +321,12 @@ public static class BatchReport
     static void Sobol(BatchStore store, BatchPlan plan, List<MetricRow> metrics, int censored, string chartDir, List<string> charts,
         StringBuilder md, List<(string, SobolResult)> results, List<string> warnings)
     {
-        var focus = store.Rows("SELECT DISTINCT material FROM series_keys WHERE metric = 'shortage_share'").Select(r => (string)r[0]!).ToHashSet();
-        var key = metrics.Where(m => m.Kind == nameof(MetricKind.DecouplingMonths50)).Select(m => m.Country!).ToHashSet();
-        var outputs = metrics.Where(m =>
-            (m.Kind == nameof(MetricKind.PeakPriceMultiple) && m.Material is { } mat && focus.Contains(mat)) ||
-            (m.Kind == nameof(MetricKind.ShortageMonths) && m.Country is { } c && key.Contains(c)) ||
-            m.Kind == nameof(MetricKind.DecouplingMonths50)).ToList();
+        var outputs = SensitivityOutputs(store, metrics);
         int n = plan.BaseSamples, d = plan.Parameters.Count;
         int seed = BatchSeeds.Bootstrap(plan.MasterSeed);
         foreach (var o in outputs)
         {
-            var y = Enumerable.Repeat(double.NaN, plan.Runs).ToArray();
-            bool decoupling = o.Kind == nameof(MetricKind.DecouplingMonths50);
-            foreach (var r in store.Rows($"SELECT run_index, {BatchStore.Q(o.Name)} FROM runs WHERE status = 'ok'"))
-                y[(int)r[0]!] = r[1] as double? ?? (decoupling ? censored : double.NaN);
+            var y = OutputValues(store, plan, o, censored);
             var res = RareEarth.Analysis.Sobol.Analyze(y, n, d, BootstrapResamples, seed);
             results.Add((o.Name, res));
             md.AppendLine($"### `{o.Name}` ({o.Unit})");
@@ -352,6 +357,64 @@ public static class BatchReport
             md.AppendLine();
         }
         if (outputs.Count == 0) warnings.Add("no summary metric suitable for Sobol indices");
+    }
+
+    /// <summary>The summary metrics sensitivity is computed for: the focus materials' peak price multiples, the key importers' shortage months, decoupling times.</summary>
+    static List<MetricRow> SensitivityOutputs(BatchStore store, List<MetricRow> metrics)
+    {
+        var focus = store.Rows("SELECT DISTINCT material FROM series_keys WHERE metric = 'shortage_share'").Select(r => (string)r[0]!).ToHashSet();
+        var key = metrics.Where(m => m.Kind == nameof(MetricKind.DecouplingMonths50)).Select(m => m.Country!).ToHashSet();
+        return metrics.Where(m =>
+            (m.Kind == nameof(MetricKind.PeakPriceMultiple) && m.Material is { } mat && focus.Contains(mat)) ||
+            (m.Kind == nameof(MetricKind.ShortageMonths) && m.Country is { } c && key.Contains(c)) ||
+            m.Kind == nameof(MetricKind.DecouplingMonths50)).ToList();
+    }
+
+    /// <summary>One output per planned run (NaN for failed or missing runs); a decoupling time not reached counts as <paramref name="censored"/>.</summary>
+    static double[] OutputValues(BatchStore store, BatchPlan plan, MetricRow o, int censored)
+    {
+        var y = Enumerable.Repeat(double.NaN, plan.Runs).ToArray();
+        bool decoupling = o.Kind == nameof(MetricKind.DecouplingMonths50);
+        foreach (var r in store.Rows($"SELECT run_index, {BatchStore.Q(o.Name)} FROM runs WHERE status = 'ok'"))
+            y[(int)r[0]!] = r[1] as double? ?? (decoupling ? censored : double.NaN);
+        return y;
+    }
+
+    /// <summary>
+    /// Monte Carlo and Latin hypercube batches: first-order indices estimated from the sample itself
+    /// (<see cref="FirstOrderSensitivity"/>); total-order indices need --design sobol.
+    /// </summary>
+    static void FirstOrder(BatchStore store, BatchPlan plan, List<MetricRow> metrics, int censored, string chartDir, List<string> charts, StringBuilder md)
+    {
+        int d = plan.Parameters.Count;
+        var x = new double[plan.Runs, d];
+        for (int i = 0; i < plan.Runs; i++) for (int k = 0; k < d; k++) x[i, k] = plan.Values[i, k];
+        int seed = BatchSeeds.Bootstrap(plan.MasterSeed);
+        foreach (var o in SensitivityOutputs(store, metrics))
+        {
+            var y = OutputValues(store, plan, o, censored);
+            md.AppendLine($"### `{o.Name}` ({o.Unit})");
+            md.AppendLine();
+            var finite = y.Where(double.IsFinite).ToArray();
+            if (finite.Length < 100 || finite.Max() == finite.Min())
+            {
+                md.AppendLine(finite.Length < 100 ? $"Too few ok runs ({finite.Length}; at least 100): no indices." : "The output does not vary across the runs: no indices.");
+                md.AppendLine();
+                continue;
+            }
+            var ix = FirstOrderSensitivity.Analyze(x, y, BootstrapResamples, seed);
+            md.AppendLine("| parameter | S1 | 95% interval |");
+            md.AppendLine("| --- | --- | --- |");
+            foreach (var i in ix.OrderByDescending(i => i.S1)) md.AppendLine($"| `{plan.Parameters[i.Parameter].Name}` | {F(i.S1)} | [{F(i.Low)}, {F(i.High)}] |");
+            var ordered = ix.OrderByDescending(i => i.S1).ToList();
+            var png = BatchCharts.GroupedBars(chartDir, BatchLayout.Col("first_order", o.Name), $"First-order sensitivity: {o.Name}", "S1 (95% bootstrap interval)",
+                ordered.Select(i => BatchCharts.Wrap(plan.Parameters[i.Parameter].Name)).ToList(), new[] { "first order S1 (from the sample)" },
+                new[] { ordered.Select(i => new[] { i.Low, i.S1, i.High }).ToList() }, yRange: (0, 1.05));
+            charts.Add(png);
+            md.AppendLine();
+            md.AppendLine($"![First-order indices of {o.Name}](charts/{Path.GetFileName(png)})");
+            md.AppendLine();
+        }
     }
 
     // ------------------------------------------------------------------ PRIM

@@ -204,4 +204,28 @@ public class SobolTests
         Assert.Contains("16", ex.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Sobol.Analyze(new double[16], 4, 2, 0, 0, confidence: 1.0));
     }
+
+    [Fact]
+    public void FirstOrderIndicesFromAGivenSampleMatchIshigami()
+    {
+        var (s1, _) = IshigamiAnalytic();
+        var unit = Sampling.LatinHypercube(5000, 3, 17);
+        var uniform = ParameterDistribution.Uniform(-Math.PI, Math.PI);
+        var x = Sampling.Map(unit, [uniform, uniform, uniform]);
+        var y = new double[5000];
+        for (int r = 0; r < y.Length; r++) y[r] = Ishigami(x[r, 0], x[r, 1], x[r, 2]);
+        var est = FirstOrderSensitivity.Analyze(x, y, bootstrapResamples: 300, seed: 5);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.InRange(s1[i], est[i].Low - 0.02, est[i].High + 0.02); // the analytic value is inside the interval (binning bias < 0.02)
+            Assert.Equal(s1[i], est[i].S1, 0.03);
+        }
+        // an input the output does not depend on scores about zero
+        var noise = Sampling.MonteCarlo(2000, 2, 3);
+        var z = new double[2000];
+        for (int r = 0; r < z.Length; r++) z[r] = noise[r, 0];
+        var idx = FirstOrderSensitivity.Analyze(noise, z, 100, 1);
+        Assert.True(idx[0].S1 > 0.95);
+        Assert.InRange(idx[1].S1, -0.02, 0.02);
+    }
 }

@@ -43,6 +43,29 @@ public class BatchReportTests
         Assert.True(result.Box.Density > result.Box.BaseDensity);
     }
 
+    /// <summary>Writes the report of a store next to it; returns report.md's text and the report folder.</summary>
+    static (string Md, string Dir) ReportOf(string db)
+    {
+        var dir = Path.Combine(Path.GetDirectoryName(db)!, "report");
+        using var store = BatchStore.Open(db, readOnly: true);
+        return (File.ReadAllText(BatchReport.Write(store, dir, null).ReportPath), dir);
+    }
+
+    [Fact]
+    public void SampledBatchReportHasFirstOrderIndicesFromTheSample()
+    {
+        var db = BatchKit.RunSampled(DesignKind.LatinHypercube, 120, 6, threads: 2, BatchKit.Short);
+        var (md, dir) = ReportOf(db);
+        Assert.Contains("## Sensitivity: first-order indices from the sample", md);
+        Assert.DoesNotContain("## Sobol indices", md);
+        Assert.Contains("](charts/first_order_peak_price_multiple_ndfeb_magnet_ROW.png)", md);
+        Assert.True(new FileInfo(Path.Combine(dir, "charts", "first_order_peak_price_multiple_ndfeb_magnet_ROW.png")).Length > 10_000);
+        // as with the Saltelli design: Japan's hoarding gain drives the magnet price peak
+        var section = md[md.IndexOf("### `peak_price_multiple_ndfeb_magnet_ROW`", StringComparison.Ordinal)..];
+        var firstRow = section.Split('\n').First(l => l.StartsWith("| `", StringComparison.Ordinal));
+        Assert.StartsWith("| `countries.JP.hoarding_gain` |", firstRow);
+    }
+
     [Fact]
     public void SweepReportChartsTheOutcomesAgainstTheSweptParameters()
     {
@@ -50,10 +73,7 @@ public class BatchReportTests
         var plan = BatchDesigns.Sweep(scenario, new[] { SweepAxis.Parse("countries.JP.hoarding_gain=0:3:1.5"), SweepAxis.Parse("events.0.approval=0.1:0.5:0.4") }, 2, 1, "test");
         var db = BatchKit.TempDb();
         using (var job = BatchJob.Create(db, plan, scenario)) Assert.True(job.Run(2).Complete);
-        var dir = Path.Combine(Path.GetDirectoryName(db)!, "report");
-        BatchReportResult result;
-        using (var store = BatchStore.Open(db, readOnly: true)) result = BatchReport.Write(store, dir, null);
-        var md = File.ReadAllText(result.ReportPath);
+        var (md, dir) = ReportOf(db);
         Assert.Contains("## Response to the swept parameters", md);
         Assert.Contains("one line per value of `events.0.approval`", md);
         foreach (var stem in new[] { "sweep_peak_price_multiple_dy_oxide_ROW", "sweep_shortage_share_JP_ndfeb_magnet", "sweep_total_cost_usd_CN", "sweep_lost_export_revenue_usd_CN" })

@@ -148,19 +148,14 @@ internal static class BatchCommands
         var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir };
         cmd.SetAction(parse =>
         {
-            try
+            return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
                 var files = store.Export(parse.GetValue(outDir)!, parse.GetValue(format)!);
                 foreach (var f in files) Console.WriteLine($"  {Path.Combine(parse.GetValue(outDir)!, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
                 Console.WriteLine($"wrote {files.Count} files to {parse.GetValue(outDir)}");
                 return Common.Ok;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return Common.InvalidInput;
-            }
+            });
         });
         return cmd;
     }
@@ -175,7 +170,7 @@ internal static class BatchCommands
         cmd.SetAction(parse =>
         {
             var output = parse.GetValue(outDb)!;
-            try
+            return ReadingStores(() =>
             {
                 var result = BatchMerge.Merge(output, parse.GetValue(stores)!);
                 foreach (var (store, runs) in result.Copied) Console.WriteLine($"  {store}: {runs} runs");
@@ -186,12 +181,7 @@ internal static class BatchCommands
                 }
                 Console.WriteLine($"{result.Stored} of {result.Planned} runs in {output}; run the missing ones with: rareearth batch --resume {output}");
                 return Common.Failed;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or DuckDB.NET.Data.DuckDBException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return Common.InvalidInput;
-            }
+            });
         });
         return cmd;
     }
@@ -212,7 +202,7 @@ internal static class BatchCommands
             string pa = parse.GetValue(a)!, pb = parse.GetValue(b)!;
             string la = parse.GetValue(nameA) ?? Path.GetFileNameWithoutExtension(pa), lb = parse.GetValue(nameB) ?? Path.GetFileNameWithoutExtension(pb);
             var dir = parse.GetValue(outDir) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(pa))!, $"compare-{Path.GetFileNameWithoutExtension(pa)}-vs-{Path.GetFileNameWithoutExtension(pb)}");
-            try
+            return ReadingStores(() =>
             {
                 using var sa = BatchStore.Open(pa, readOnly: true);
                 using var sb = BatchStore.Open(pb, readOnly: true);
@@ -220,12 +210,7 @@ internal static class BatchCommands
                 Console.WriteLine($"{(result.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
                 Console.WriteLine($"wrote {result.ReportPath} and {result.Charts.Count} charts");
                 return Common.Ok;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return Common.InvalidInput;
-            }
+            });
         });
         return cmd;
     }
@@ -241,7 +226,7 @@ internal static class BatchCommands
         var cmd = new Command("sql", "Query a results store read-only; tables and views are documented in docs/results.md.") { db, query, format };
         cmd.SetAction(parse =>
         {
-            try
+            return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
                 var (columns, rows) = store.Query(parse.GetValue(query)!);
@@ -255,12 +240,7 @@ internal static class BatchCommands
                     Console.WriteLine($"{rows.Count} row{(rows.Count == 1 ? "" : "s")}");
                 }
                 return Common.Ok;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return Common.InvalidInput;
-            }
+            });
         });
         return cmd;
     }
@@ -297,29 +277,38 @@ internal static class BatchCommands
             Description = "Cases of interest for PRIM, a SQL condition on runs_wide (metric and parameter columns), " +
                           "e.g. \"shortage_months_JP_ndfeb_magnet > 6\" (default: top 20% of the first focus material's peak ROW price multiple)",
         };
-        var cmd = new Command("report", "Charts and report.md from a results store alone: fan charts, Sobol indices (sobol designs), PRIM box.") { db, outDir, where };
+        var cmd = new Command("report", "Charts and report.md from a results store alone: fan charts, sensitivity indices (Sobol for sobol designs, first order for mc/lhs), responses to swept parameters, PRIM box.") { db, outDir, where };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(db)!;
             var dir = parse.GetValue(outDir) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-report");
-            try
+            return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(path, readOnly: true);
                 var result = BatchReport.Write(store, dir, parse.GetValue(where));
                 foreach (var w in result.Warnings) Console.Error.WriteLine("warning: " + w);
                 Console.WriteLine($"wrote {Path.Combine(dir, "report.md")} and {result.Charts.Count} charts");
                 return Common.Ok;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or DuckDB.NET.Data.DuckDBException or ArgumentException)
-            {
-                Console.Error.WriteLine("error: " + e.Message);
-                return Common.InvalidInput;
-            }
+            });
         });
         return cmd;
     }
 
     // ------------------------------------------------------------------ shared
+
+    /// <summary>
+    /// Runs a command that reads or writes results stores; a missing or foreign file, a store of another batch,
+    /// bad SQL (--where, sql) or an unreadable scenario in a store ends it with "error: ..." and exit code 2.
+    /// </summary>
+    static int ReadingStores(Func<int> body)
+    {
+        try { return body(); }
+        catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or ArgumentException or DuckDB.NET.Data.DuckDBException)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return Common.InvalidInput;
+        }
+    }
 
     static BatchScenario? LoadScenario(string path, IReadOnlyList<string> overrides)
     {

@@ -23,7 +23,9 @@ public static class BatchMerge
             var plan = store.ReadPlan();
             if (first is null) { first = plan; continue; }
             var why = Difference(first, plan);
-            if (why is not null) throw new InvalidDataException($"{path} is not a part of the same batch as {inputs[0]}: {why}");
+            if (why is not null)
+                throw new InvalidDataException($"{path} is not a part of the same batch as {inputs[0]} ({why}); merge only the shards of one batch: " +
+                                               "stores made with the same scenario file, --set, --runs, --design and --seed, by the same engine version");
         }
         if (File.Exists(outPath)) throw new IOException($"{outPath} already exists; choose another --out");
         var scenario = BatchScenario.FromText(first!.ScenarioText, first.ScenarioFile, first.Overrides);

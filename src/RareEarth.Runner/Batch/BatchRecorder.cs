@@ -62,8 +62,8 @@ public sealed class BatchRecorder : IRecorder
             into[k] = d.Kind switch
             {
                 MetricKind.PeakPriceMultiple => PeakMultiple(new MonthSeries(_price, d.Material * 2 + d.Region, _M * 2, _T), w),
-                MetricKind.ShortageShare => MetricMath.Shortage(Of(_shortage, d.Country, d.Material), Of(_demand, d.Country, d.Material)) is var st && st.Demand > 0 ? st.Share : double.NaN,
-                MetricKind.ShortageMonths => MetricMath.Shortage(Of(_shortage, d.Country, d.Material), Of(_demand, d.Country, d.Material)) is var st2 && st2.Demand > 0 ? st2.MonthsInShortage : double.NaN,
+                MetricKind.ShortageShare => Shortage(d) is { Demand: > 0 } st ? st.Share : double.NaN,
+                MetricKind.ShortageMonths => Shortage(d) is { Demand: > 0 } st ? st.MonthsInShortage : double.NaN,
                 MetricKind.DecouplingMonths50 => Decoupling(Of(_china, d.Country, d.Material), w.Shock, 0.5),
                 MetricKind.TotalCost => MetricMath.Cost(OfCountry(_loss, d.Country), OfCountry(_extra, d.Country), OfCountry(_fiscal, d.Country), w.Shock).Total,
                 MetricKind.LostExportRevenue => MetricMath.LostRevenue(OfCountry(_exportRev, d.Country), w).Lost,
@@ -71,6 +71,8 @@ public sealed class BatchRecorder : IRecorder
             };
         }
     }
+
+    ShortageStats Shortage(MetricDef d) => MetricMath.Shortage(Of(_shortage, d.Country, d.Material), Of(_demand, d.Country, d.Material));
 
     static double PeakMultiple(MonthSeries price, BaselineWindow w) => MetricMath.Peak(price, w.Shock).Peak / MetricMath.Mean(price, w.From, w.To);
 

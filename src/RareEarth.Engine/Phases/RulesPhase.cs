@@ -81,8 +81,10 @@ public static class RulesPhase
                     int k = (c * M + mat) * C + d;
                     if (s.Regime[k] == RegimeKind.Open || s.Regime[k] == RegimeKind.Quota) { unrestricted = true; break; }
                     if (s.Regime[k] == RegimeKind.Ban) continue;
-                    int delay = s.Delay[k];
-                    double applications = s.DesiredHistory[(d * M + mat) * 12 + ((s.Month - delay) % 12 + 12) % 12];
+                    // applications filed `delay` months ago; with no delay, the latest filed (last month's: this
+                    // month's are filed in the market phase, after the allowance is set)
+                    int lag = Math.Max(1, s.Delay[k]);
+                    double applications = s.DesiredHistory[(d * M + mat) * 12 + ((s.Month - lag) % 12 + 12) % 12];
                     allow += AllowedShare(s, c, mat, d) * applications;
                 }
                 s.Allowance[mat * C + d] = unrestricted ? double.PositiveInfinity : allow;

@@ -31,11 +31,11 @@ public class BatchReportTests
         Assert.True(links.Count >= 20, $"{links.Count} chart links");
         Assert.All(links, l => Assert.True(new FileInfo(Path.Combine(dir, l)).Length > 10_000, l));
 
-        // Sobol: the JP hoarding gain drives the peak ndfeb_magnet ROW price in this scenario; indices within their bounds
+        // Sobol: the April licence approval rate drives the peak ndfeb_magnet ROW price in this scenario; indices within their bounds
         var (_, peak) = result.Sobol.Single(s => s.Output == "peak_price_multiple_ndfeb_magnet_ROW");
         Assert.Equal(RareEarth.Analysis.SobolStatus.Ok, peak.Status);
         var top = peak.Indices.MaxBy(i => i.ST)!;
-        Assert.Equal(1, top.Parameter); // countries.JP.hoarding_gain
+        Assert.Equal(0, top.Parameter); // events.0.approval
         Assert.All(peak.Indices, i => Assert.True(i.STLow <= i.ST && i.ST <= i.STHigh));
         // PRIM: the box restricts the hoarding gain (part of the condition) and is denser in cases than the batch
         Assert.NotNull(result.Box);
@@ -60,10 +60,10 @@ public class BatchReportTests
         Assert.DoesNotContain("## Sobol indices", md);
         Assert.Contains("](charts/first_order_peak_price_multiple_ndfeb_magnet_ROW.png)", md);
         Assert.True(new FileInfo(Path.Combine(dir, "charts", "first_order_peak_price_multiple_ndfeb_magnet_ROW.png")).Length > 10_000);
-        // as with the Saltelli design: Japan's hoarding gain drives the magnet price peak
+        // as with the Saltelli design: the April approval rate drives the magnet price peak
         var section = md[md.IndexOf("### `peak_price_multiple_ndfeb_magnet_ROW`", StringComparison.Ordinal)..];
         var firstRow = section.Split('\n').First(l => l.StartsWith("| `", StringComparison.Ordinal));
-        Assert.StartsWith("| `countries.JP.hoarding_gain` |", firstRow);
+        Assert.StartsWith("| `events.0.approval` |", firstRow);
     }
 
     [Fact]

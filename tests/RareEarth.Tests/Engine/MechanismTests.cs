@@ -111,3 +111,39 @@ public class MechanismTests
         Assert.True(perMagnetFunded < 0.7 * perMagnetPlain, $"{perMagnetFunded} vs {perMagnetPlain}");
     }
 }
+
+/// <summary>Licence queues: which month's applications a licence approves.</summary>
+public class LicenceQueueTests
+{
+    [Theory]
+    [InlineData(0, 1)]   // no delay: the latest applications, filed last month (this month's are filed after the allowance is set)
+    [InlineData(1, 1)]
+    [InlineData(3, 3)]
+    public void ApprovesTheApplicationsFiledDelayMonthsEarlier(int delay, int lag)
+    {
+        // a ban from 2020-07 drains Japan's stocks, so its monthly applications change from month to month;
+        // the licence (approval 0.5, almost no noise) replaces it in 2021-01
+        var path = TestPaths.Variant("small-world.yaml",
+            "behaviour: {approval_concentration: 100000}\n" +
+            "events:\n" +
+            "  - {month: 2020-07, type: export_regime, country: CN, materials: [magnet], to: JP, regime: ban, confrontation: true}\n" +
+            $"  - {{month: 2021-01, type: export_regime, country: CN, materials: [magnet], to: JP, regime: licence, approval: 0.5, delay: {delay}}}\n");
+        var model = ScenarioCompiler.LoadAndCompile(path).Model;
+        var s = new RareEarth.Engine.WorldState(model, 1);
+        int mag = model.IndexOfMaterial("magnet"), jp = model.IndexOfCountry("JP"), M = model.M, C = model.C;
+        var filed = new List<double>();
+        double distinct = 0;
+        for (int t = 0; t < 30; t++)
+        {
+            RareEarth.Engine.Simulation.Step(s);
+            int month = t;
+            filed.Add(s.DesiredHistory[(jp * M + mag) * 12 + month % 12]);
+            if (month < 12 + delay) continue;
+            double expected = 0.5 * filed[month - lag];
+            Assert.InRange(s.Allowance[mag * C + jp], 0.97 * expected, 1.03 * expected);
+            distinct = Math.Max(distinct, Math.Abs(filed[month - lag] - filed[month - 12]) / Math.Max(1e-9, filed[month - lag]));
+        }
+        // the applications of `lag` and of 12 months earlier differ, so the test tells the two apart
+        Assert.True(distinct > 0.05, $"applications barely change ({distinct:P1}): the test cannot tell the lags apart");
+    }
+}

@@ -136,12 +136,31 @@ public sealed class Model
     public required double[] FloorPrice { get; init; }   // USD/kg
     public required int[] FloorStart { get; init; }
     public required int[] FloorEnd { get; init; }
+    /// <summary>Per floor: also in force in the world without the confrontation (`counterfactual: keep`).</summary>
+    public bool[] FloorInCounterfactual { get; init; } = Array.Empty<bool>();
 
     // ---- behaviour (global) ----
     public required Behaviour Behaviour { get; init; }
 
     /// <summary>Dated events, sorted by month (stable in file order).</summary>
     public required ScenarioEvent[] Events { get; init; }
+
+    /// <summary>
+    /// True when the world without the confrontation differs from the scenario: some event or price floor is not
+    /// marked <c>counterfactual: keep</c>.
+    /// </summary>
+    public bool HasCounterfactual
+    {
+        get
+        {
+            foreach (var e in Events) if (!e.InCounterfactual) return true;
+            for (int i = 0; i < FloorCountry.Length; i++) if (!KeepsFloor(i)) return true;
+            return false;
+        }
+    }
+
+    /// <summary>Whether price floor <paramref name="i"/> is in force in the counterfactual world.</summary>
+    public bool KeepsFloor(int i) => i < FloorInCounterfactual.Length && FloorInCounterfactual[i];
 
     public int M => MaterialIds.Length;
     public int C => CountryIds.Length;
@@ -230,4 +249,5 @@ public readonly record struct ScenarioEvent(
     int Ramp,
     bool[]? Materials,    // for multi-material events
     bool IsConfrontation, // tightening that raises perceived risk of affected importers
-    string Label);
+    string Label,
+    bool InCounterfactual = false); // also happens in the world without the confrontation (`counterfactual: keep`)

@@ -9,6 +9,11 @@ public sealed class WorldState
 {
     public Model Model { get; private set; }
     public int Month;
+    /// <summary>
+    /// The counterfactual world: the same model and seed without the confrontation, i.e. events and price floors not
+    /// marked <c>counterfactual: keep</c> are skipped. Set before a run; kept by <see cref="Reset(int)"/>.
+    /// </summary>
+    public bool Counterfactual;
 
     // ---- rules in force ----
     public readonly RegimeKind[] Regime;      // [country, material, destination]

@@ -20,6 +20,8 @@ public sealed record CompiledScenario(Model Model, string Name, string Descripti
 public static class ScenarioCompiler
 {
     static readonly string[] Regimes = { "open", "quota", "licence", "ban" };
+    /// <summary>Whether an event or price floor also happens in the world without the confrontation (default: drop).</summary>
+    static readonly string[] CounterfactualChoices = { "drop", "keep" };
     static readonly string[] Kinds = { "concentrate", "oxide", "metal", "magnet", "other" };
     static readonly string[] Distributions = { "normal", "lognormal", "uniform", "triangular", "beta" };
     static readonly string[] EventTypes =
@@ -321,7 +323,7 @@ public static class ScenarioCompiler
         // ---- price floors ----
         var floors = top.Sub("price_floors");
         var flC = new List<int>(); var flF = new List<int>(); var flM = new List<int>(); var flP = new List<double>();
-        var flS = new List<int>(); var flE = new List<int>();
+        var flS = new List<int>(); var flE = new List<int>(); var flK = new List<bool>();
         if (floors is not null)
             foreach (var (id, fl) in floors.Children())
             {
@@ -331,6 +333,7 @@ public static class ScenarioCompiler
                 flP.Add(fl.Num("price", 0, 0, required: true));
                 flS.Add(fl.Month("start", 0, allowOutside: true));
                 flE.Add(fl.Month("end", int.MaxValue, allowOutside: true));
+                flK.Add(fl.OneOf("counterfactual", CounterfactualChoices) == "keep");
                 fl.Str("source"); fl.Str("note");
                 fl.Done();
             }
@@ -372,7 +375,7 @@ public static class ScenarioCompiler
             OfftakeIds = oIds.ToArray(), OfftakeFirm = oFirm.ToArray(), OfftakeBuyer = oBuyer.ToArray(), OfftakeMaterial = oMat.ToArray(),
             OfftakeTonnesPerMonth = oTpm.ToArray(), OfftakeStart = oStart.ToArray(), OfftakeEnd = oEnd.ToArray(),
             FloorCountry = flC.ToArray(), FloorFirm = flF.ToArray(), FloorMaterial = flM.ToArray(), FloorPrice = flP.ToArray(),
-            FloorStart = flS.ToArray(), FloorEnd = flE.ToArray(),
+            FloorStart = flS.ToArray(), FloorEnd = flE.ToArray(), FloorInCounterfactual = flK.ToArray(),
             Behaviour = behaviour, Events = events.ToArray(),
         };
         return new CompiledScenario(model, name, description, uncertain, doc);
@@ -456,7 +459,8 @@ public static class ScenarioCompiler
             string label = e.Str("note") ?? type ?? "";
             e.Str("source");
             bool confrontation = e.Bool("confrontation", false);
-            var ev = new ScenarioEvent(month, EventKind.ExportRegime, -1, -1, -1, -1, -1, RegimeKind.Open, 0, 0, 0, 1, null, confrontation, label);
+            bool keep = e.OneOf("counterfactual", CounterfactualChoices) == "keep";
+            var ev = new ScenarioEvent(month, EventKind.ExportRegime, -1, -1, -1, -1, -1, RegimeKind.Open, 0, 0, 0, 1, null, confrontation, label, keep);
             switch (type)
             {
                 case "export_regime":

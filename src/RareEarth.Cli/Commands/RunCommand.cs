@@ -18,8 +18,9 @@ internal static class RunCommand
         var set = Common.SetOption();
         var noCharts = new Option<bool>("--no-charts") { Description = "Skip the PNG/SVG charts" };
         var sample = new Option<bool>("--sample") { Description = "Draw the scenario's uncertain parameters from the seed (default: use the values in the file)" };
+        var noCf = new Option<bool>("--no-counterfactual") { Description = "Skip the second run without the confrontation (costs are then not reported against it)" };
         var cmd = new Command("run", "Run a scenario once; write timeseries.csv, summary.json, charts and the resolved scenario.")
-            { scenario, outDir, seed, set, noCharts, sample };
+            { scenario, outDir, seed, set, noCharts, sample, noCf };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
@@ -40,13 +41,18 @@ internal static class RunCommand
             var sw = Stopwatch.StartNew();
             var rec = SingleRun.Execute(compiled, s);
             double simMs = sw.Elapsed.TotalMilliseconds;
-            var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash());
+            var cf = parse.GetValue(noCf) ? null : SingleRun.Counterfactual(compiled.Model, s);
+            var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash()) with
+            {
+                Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec, cf),
+            };
             IReadOnlyList<string> charts = Array.Empty<string>();
             RunOutput.Write(dir, compiled, s, rec, summary, staging =>
             {
                 if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
             });
             SummaryPrinter.Print(Console.Out, summary, compiled.Model);
+            CounterfactualPrinter.Print(Console.Out, summary.Counterfactual, compiled.Model);
             Console.WriteLine();
             Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {dir}/ " +
                               $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");

@@ -9,7 +9,7 @@ public static class EventsPhase
         var events = m.Events;
         while (s.NextEvent < events.Length && events[s.NextEvent].Month <= s.Month)
         {
-            ApplyOne(s, events[s.NextEvent]);
+            if (!s.Counterfactual || events[s.NextEvent].InCounterfactual) ApplyOne(s, events[s.NextEvent]);
             s.NextEvent++;
         }
     }

@@ -128,7 +128,8 @@ public static class ProductionPhase
         var m = s.Model;
         double floor = 0;
         for (int i = 0; i < m.FloorFirm.Length; i++)
-            if (m.FloorFirm[i] == f && m.FloorMaterial[i] == mat && s.Month >= m.FloorStart[i] && s.Month < m.FloorEnd[i])
+            if (m.FloorFirm[i] == f && m.FloorMaterial[i] == mat && s.Month >= m.FloorStart[i] && s.Month < m.FloorEnd[i] &&
+                (!s.Counterfactual || m.KeepsFloor(i)))
                 floor = Math.Max(floor, m.FloorPrice[i]);
         return floor;
     }

@@ -22,7 +22,11 @@ public sealed record RunSummary(
     IReadOnlyList<PriceGap> PriceGaps,
     IReadOnlyList<DecouplingSummary> Decoupling,
     IReadOnlyList<CostSummary> Costs,
-    RestrictorSummary? Restrictor);
+    RestrictorSummary? Restrictor)
+{
+    /// <summary>Costs against the same world and seed without the confrontation; null when not run (--no-counterfactual) or nothing to remove.</summary>
+    public CounterfactualSummary? Counterfactual { get; init; }
+}
 
 /// <summary>Computes <see cref="RunSummary"/> from a recorded run. Definitions are in docs/results.md and <see cref="MetricMath"/>.</summary>
 public static class SummaryBuilder

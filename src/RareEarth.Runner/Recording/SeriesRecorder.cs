@@ -38,6 +38,7 @@ public sealed class SeriesRecorder : IRecorder
     public double[] FiscalCost = Array.Empty<double>();
     public double[] Risk = Array.Empty<double>();
     public double[] FirmRevenue = Array.Empty<double>();  // [t, f]
+    public double[] Acquired = Array.Empty<double>();     // [t, c, m] bought or delivered to the country's buyers (stockpiles included)
 
     public void Begin(Model model)
     {
@@ -54,6 +55,7 @@ public sealed class SeriesRecorder : IRecorder
         SectorShortage = new double[T * _S]; SectorNeed = new double[T * _S]; SectorConsumed = new double[T * _S]; SectorStock = new double[T * _S];
         EconomicLoss = new double[T * _C]; ExtraCost = new double[T * _C]; ExportRevenue = new double[T * _C];
         FiscalCost = new double[T * _C]; Risk = new double[T * _C];
+        Acquired = new double[T * CM];
     }
 
     public void Record(WorldState s, int t)
@@ -82,6 +84,7 @@ public sealed class SeriesRecorder : IRecorder
         Array.Copy(s.ExportRevenue, 0, ExportRevenue, t * _C, _C);
         Array.Copy(s.FiscalCost, 0, FiscalCost, t * _C, _C);
         Array.Copy(s.Risk, 0, Risk, t * _C, _C);
+        Array.Copy(s.Acquired, 0, Acquired, t * CM, CM);
         for (int k = 0; k < CM; k++) Consumption[t * CM + k] = s.Consumption[k] + s.InputUse[k];
         StockSnapshot(s, Inventory.AsSpan(t * CM, CM));
     }

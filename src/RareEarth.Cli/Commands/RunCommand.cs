@@ -44,7 +44,7 @@ internal static class RunCommand
             var cf = parse.GetValue(noCf) ? null : SingleRun.Counterfactual(compiled.Model, s);
             var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash()) with
             {
-                Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec, cf),
+                Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
             };
             IReadOnlyList<string> charts = Array.Empty<string>();
             RunOutput.Write(dir, compiled, s, rec, summary, staging =>

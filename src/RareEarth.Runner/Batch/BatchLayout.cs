@@ -11,6 +11,12 @@ public enum MetricKind : byte
     DecouplingMonths50,
     TotalCost,
     LostExportRevenue,
+    /// <summary>Net cost against the counterfactual run (<see cref="Output.CounterfactualBuilder.NetCost"/>).</summary>
+    NetCostVsCounterfactual,
+    /// <summary>Extra shortage over all materials against the counterfactual run, t.</summary>
+    ShortageVsCounterfactual,
+    /// <summary>The controlling country's export revenue in the counterfactual minus in the run.</summary>
+    LostExportRevenueVsCounterfactual,
 }
 
 /// <summary>One summary metric of a run: a column of the store's <c>runs</c> table.</summary>
@@ -33,7 +39,10 @@ public sealed record SeriesDef(int Id, SeriesKind Kind, string Metric, int Mater
 /// <c>peak_price_multiple_{material}_{ROW}</c> for every material,
 /// <c>shortage_share_{country}_{material}</c> and <c>shortage_months_{country}_{material}</c> per importer of a focus material,
 /// <c>decoupling_months_50_{country}_{material}</c> for JP, US and EU (all importers if none of them exists),
-/// <c>total_cost_usd_{country}</c> for every country, <c>lost_export_revenue_usd_{CN}</c> for the controlling country.
+/// <c>total_cost_usd_{country}</c> for every country, <c>lost_export_revenue_usd_{CN}</c> for the controlling country;
+/// when the scenario has a counterfactual (<see cref="Model.HasCounterfactual"/>), paired with each run (same seed and
+/// parameter values, without the confrontation): <c>net_cost_vs_cf_usd_{country}</c> and <c>shortage_vs_cf_t_{country}</c>
+/// for every country, <c>lost_export_revenue_vs_cf_usd_{CN}</c>.
 /// Definitions are those of <c>summary.json</c> (<see cref="Output.SummaryBuilder"/>);</item>
 /// <item>series (monthly): price of every material in both regions, shortage share and direct China share
 /// per importer of a focus material.</item>
@@ -54,6 +63,8 @@ public sealed class BatchLayout
     public required int StartYear { get; init; }
     public required int StartMonth { get; init; }
     public required int ShockMonth { get; init; }
+    /// <summary>Each run is paired with its counterfactual run (the scenario removes some events or price floors).</summary>
+    public bool HasCounterfactual { get; init; }
 
     /// <summary>Monthly values kept per run: series x months (controls-2025: 34 x 144 = 4,896).</summary>
     public int SeriesValuesPerRun => Series.Count * Months;
@@ -94,6 +105,18 @@ public sealed class BatchLayout
         if (cn >= 0)
             metrics.Add(new MetricDef(Col("lost_export_revenue_usd", m.CountryIds[cn]), MetricKind.LostExportRevenue, -1, cn, -1, "USD",
                 $"{m.CountryIds[cn]}: export revenue at the pre-shock rate minus actual export revenue, from the shock on"));
+        if (m.HasCounterfactual)
+        {
+            for (int c = 0; c < m.C; c++)
+                metrics.Add(new MetricDef(Col("net_cost_vs_cf_usd", m.CountryIds[c]), MetricKind.NetCostVsCounterfactual, -1, c, -1, "USD",
+                    $"{m.CountryIds[c]}: net cost against the same run without the confrontation (economic loss + procurement - producer margin)"));
+            for (int c = 0; c < m.C; c++)
+                metrics.Add(new MetricDef(Col("shortage_vs_cf_t", m.CountryIds[c]), MetricKind.ShortageVsCounterfactual, -1, c, -1, "t",
+                    $"{m.CountryIds[c]}: shortage over all materials minus the same run's without the confrontation"));
+            if (cn >= 0)
+                metrics.Add(new MetricDef(Col("lost_export_revenue_vs_cf_usd", m.CountryIds[cn]), MetricKind.LostExportRevenueVsCounterfactual, -1, cn, -1, "USD",
+                    $"{m.CountryIds[cn]}: export revenue without the confrontation minus with it, over the horizon"));
+        }
 
         var series = new List<SeriesDef>();
         for (int mat = 0; mat < m.M; mat++)
@@ -108,7 +131,7 @@ public sealed class BatchLayout
         {
             Metrics = metrics, Series = series, FocusMaterials = focus, Months = m.Months,
             MaterialIds = m.MaterialIds, CountryIds = m.CountryIds, RegionIds = m.RegionIds,
-            StartYear = m.StartYear, StartMonth = m.StartMonth, ShockMonth = m.ShockMonth,
+            StartYear = m.StartYear, StartMonth = m.StartMonth, ShockMonth = m.ShockMonth, HasCounterfactual = m.HasCounterfactual,
         };
     }
 

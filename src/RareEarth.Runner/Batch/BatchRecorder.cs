@@ -1,5 +1,6 @@
 using RareEarth.Engine;
 using RareEarth.Runner.Output;
+using RareEarth.Runner.Recording;
 
 namespace RareEarth.Runner.Batch;
 
@@ -20,9 +21,13 @@ public sealed class BatchRecorder : IRecorder
 
     public BatchRecorder(BatchLayout layout) => _layout = layout;
 
+    /// <summary>The run's per-country totals (compared with its counterfactual run's).</summary>
+    public CountryTotals Totals { get; } = new();
+
     public void Begin(Model model)
     {
         _model = model;
+        Totals.Begin(model);
         if (model.Months == _T && model.M == _M && model.C == _C) return; // same shape: reuse (every slot is overwritten)
         _T = model.Months; _M = model.M; _C = model.C;
         int CM = _C * _M;
@@ -42,6 +47,7 @@ public sealed class BatchRecorder : IRecorder
         Array.Copy(s.ExtraCost, 0, _extra, t * _C, _C);
         Array.Copy(s.FiscalCost, 0, _fiscal, t * _C, _C);
         Array.Copy(s.ExportRevenue, 0, _exportRev, t * _C, _C);
+        Totals.Record(s, t);
     }
 
     public void End(WorldState state) { }
@@ -52,8 +58,10 @@ public sealed class BatchRecorder : IRecorder
     MonthSeries OfCountry(double[] a, int c) => new(a, c, _C, _T);
 
     /// <summary>Writes the layout's metrics (NaN where undefined: stored as NULL), by the definitions of <see cref="MetricMath"/>.</summary>
-    public void Metrics(Span<double> into)
+    /// <param name="counterfactual">The totals of the same run without the confrontation (null: those metrics are NaN).</param>
+    public void Metrics(Span<double> into, CountryTotals? counterfactual = null)
     {
+        var cf = counterfactual;
         var w = BaselineWindow.Of(_model);
         var metrics = _layout.Metrics;
         for (int k = 0; k < metrics.Count; k++)
@@ -67,6 +75,9 @@ public sealed class BatchRecorder : IRecorder
                 MetricKind.DecouplingMonths50 => Decoupling(Of(_china, d.Country, d.Material), w.Shock, 0.5),
                 MetricKind.TotalCost => MetricMath.Cost(OfCountry(_loss, d.Country), OfCountry(_extra, d.Country), OfCountry(_fiscal, d.Country), w.Shock).Total,
                 MetricKind.LostExportRevenue => MetricMath.LostRevenue(OfCountry(_exportRev, d.Country), w).Lost,
+                MetricKind.NetCostVsCounterfactual => cf is null ? double.NaN : CounterfactualBuilder.NetCost(Totals, cf, d.Country),
+                MetricKind.ShortageVsCounterfactual => cf is null ? double.NaN : CounterfactualBuilder.ExtraShortage(Totals, cf, d.Country),
+                MetricKind.LostExportRevenueVsCounterfactual => cf is null ? double.NaN : cf.ExportRevenue[d.Country] - Totals.ExportRevenue[d.Country],
                 _ => double.NaN,
             };
         }

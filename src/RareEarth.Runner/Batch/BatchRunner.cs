@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using RareEarth.Engine;
+using RareEarth.Runner.Recording;
 using RareEarth.Runner.Store;
 using RareEarth.Scenarios;
 
@@ -184,8 +185,11 @@ public static class BatchRunner
         readonly BatchScenario _scenario;
         readonly BatchLayout _layout;
         readonly BatchRecorder _recorder;
+        readonly CountryTotals _cfTotals = new();
         string? _key;
         WorldState? _state;
+        /// <summary>The counterfactual run's state (same model and seed, without the confrontation), reused like <see cref="_state"/>.</summary>
+        WorldState? _cfState;
         /// <summary>This worker's state, kept across design points of the same shape (every array is reset for a new run).</summary>
         WorldState? _spare;
 
@@ -217,8 +221,16 @@ public static class BatchRunner
                 }
                 else _state.Reset(seed);
                 Simulation.Run(_state, _recorder);
+                CountryTotals? cf = null;
+                if (_layout.HasCounterfactual)
+                {
+                    if (_cfState is not null && WorldState.SameShape(_cfState.Model, _state.Model)) _cfState.Reset(_state.Model, seed);
+                    else _cfState = new WorldState(_state.Model, seed) { Counterfactual = true };
+                    Simulation.Run(_cfState, _cfTotals);
+                    cf = _cfTotals;
+                }
                 var metrics = new double[_layout.Metrics.Count];
-                _recorder.Metrics(metrics);
+                _recorder.Metrics(metrics, cf);
                 var series = new double[_layout.Series.Count][];
                 for (int k = 0; k < series.Length; k++) series[k] = new double[_layout.Months];
                 _recorder.Series(series);
@@ -226,7 +238,7 @@ public static class BatchRunner
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _key = null; _state = null; _spare = null; // never reuse a state a failed run may have left half-way
+                _key = null; _state = null; _spare = null; _cfState = null; // never reuse a state a failed run may have left half-way
                 return new RunResult { RunIndex = i, Seed = seed, Ok = false, Error = Describe(e), ElapsedMs = sw.Elapsed.TotalMilliseconds, CompileMs = compileMs };
             }
         }

@@ -38,10 +38,12 @@ public sealed class SeriesRecorder : IRecorder
     public double[] FiscalCost = Array.Empty<double>();
     public double[] Risk = Array.Empty<double>();
     public double[] FirmRevenue = Array.Empty<double>();  // [t, f]
-    public double[] Acquired = Array.Empty<double>();     // [t, c, m] bought or delivered to the country's buyers (stockpiles included)
+    /// <summary>Per-country totals over the horizon (what a run is compared on against its counterfactual).</summary>
+    public CountryTotals Totals { get; } = new();
 
     public void Begin(Model model)
     {
+        Totals.Begin(model);
         if (ReferenceEquals(model, Model)) return; // reuse buffers across runs of the same model
         Model = model; Months = model.Months;
         _M = model.M; _C = model.C; _S = model.S; _F = model.F;
@@ -55,7 +57,6 @@ public sealed class SeriesRecorder : IRecorder
         SectorShortage = new double[T * _S]; SectorNeed = new double[T * _S]; SectorConsumed = new double[T * _S]; SectorStock = new double[T * _S];
         EconomicLoss = new double[T * _C]; ExtraCost = new double[T * _C]; ExportRevenue = new double[T * _C];
         FiscalCost = new double[T * _C]; Risk = new double[T * _C];
-        Acquired = new double[T * CM];
     }
 
     public void Record(WorldState s, int t)
@@ -84,7 +85,7 @@ public sealed class SeriesRecorder : IRecorder
         Array.Copy(s.ExportRevenue, 0, ExportRevenue, t * _C, _C);
         Array.Copy(s.FiscalCost, 0, FiscalCost, t * _C, _C);
         Array.Copy(s.Risk, 0, Risk, t * _C, _C);
-        Array.Copy(s.Acquired, 0, Acquired, t * CM, CM);
+        Totals.Record(s, t);
         for (int k = 0; k < CM; k++) Consumption[t * CM + k] = s.Consumption[k] + s.InputUse[k];
         StockSnapshot(s, Inventory.AsSpan(t * CM, CM));
     }

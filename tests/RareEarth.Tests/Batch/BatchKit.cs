@@ -41,6 +41,17 @@ public static class BatchKit
     }
 
     /// <summary>The value summary.json gives for a metric of the batch layout (NaN where summary.json has none).</summary>
+    /// <summary>What `run` writes to summary.json for this scenario and seed, counterfactual included.</summary>
+    public static RunSummary SummaryOf(RareEarth.Scenarios.CompiledScenario compiled, int seed, RareEarth.Runner.Recording.SeriesRecorder? rec = null)
+    {
+        rec ??= RareEarth.Runner.SingleRun.Execute(compiled, seed);
+        var cf = RareEarth.Runner.SingleRun.Counterfactual(compiled.Model, seed);
+        return SummaryBuilder.Build(rec, compiled.Name, seed, compiled.Document.Hash()) with
+        {
+            Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
+        };
+    }
+
     public static double FromSummary(RunSummary s, MetricDef m, BatchLayout layout)
     {
         string? mat = m.Material >= 0 ? layout.MaterialIds[m.Material] : null;
@@ -53,6 +64,9 @@ public static class BatchKit
             MetricKind.DecouplingMonths50 => s.Decoupling.SingleOrDefault(d => d.Country == c && d.Material == mat && d.Basis == "direct")?.MonthsTo50 ?? double.NaN,
             MetricKind.TotalCost => s.Costs.Single(x => x.Country == c).TotalUsd,
             MetricKind.LostExportRevenue => s.Restrictor!.LostExportRevenueUsd,
+            MetricKind.NetCostVsCounterfactual => s.Counterfactual!.Countries.Single(x => x.Country == c).NetCostUsd,
+            MetricKind.ShortageVsCounterfactual => s.Counterfactual!.Countries.Single(x => x.Country == c).ShortageTonnes,
+            MetricKind.LostExportRevenueVsCounterfactual => s.Counterfactual!.Restrictor!.LostExportRevenueUsd,
             _ => throw new ArgumentOutOfRangeException(nameof(m)),
         };
     }

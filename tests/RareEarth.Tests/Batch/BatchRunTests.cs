@@ -107,7 +107,7 @@ public class BatchRunTests
             var sets = BatchKit.Short.Concat(plan.OverridesOf(i).Select(kv => $"{kv.Key}={kv.Value}")).ToList();
             var compiled = ScenarioCompiler.LoadAndCompile(BatchKit.Controls, sets);
             var rec = SingleRun.Execute(compiled, plan.Seeds[i]);
-            var summary = SummaryBuilder.Build(rec, compiled.Name, plan.Seeds[i], compiled.Document.Hash());
+            var summary = BatchKit.SummaryOf(compiled, plan.Seeds[i], rec);
             var stored = BatchKit.StoredMetrics(store, layout, i);
             foreach (var m in layout.Metrics)
                 Assert.True(BatchKit.FromSummary(summary, m, layout).Equals(stored[m.Name]),
@@ -136,6 +136,11 @@ public class BatchRunTests
         var sh = json.RootElement.GetProperty("shortages").EnumerateArray().Single(c => c.GetProperty("country").GetString() == "JP" && c.GetProperty("material").GetString() == "ndfeb_magnet");
         Assert.Equal(run4["shortage_months_JP_ndfeb_magnet"], sh.GetProperty("months_in_shortage").GetInt32());
         Assert.Equal(run4["lost_export_revenue_usd_CN"], json.RootElement.GetProperty("restrictor").GetProperty("lost_export_revenue_usd").GetDouble());
+        // costs against the counterfactual, paired per run, equal those of the run done alone
+        var cfJp = json.RootElement.GetProperty("counterfactual").GetProperty("countries").EnumerateArray().Single(c => c.GetProperty("country").GetString() == "JP");
+        Assert.Equal(run4["net_cost_vs_cf_usd_JP"], cfJp.GetProperty("net_cost_usd").GetDouble());
+        Assert.Equal(run4["lost_export_revenue_vs_cf_usd_CN"],
+            json.RootElement.GetProperty("counterfactual").GetProperty("restrictor").GetProperty("lost_export_revenue_usd").GetDouble());
     }
 
     [Fact]
@@ -164,7 +169,7 @@ public class BatchRunTests
         int i = 3; // point 1 (18, 0.6), replication 1
         var sets = BatchKit.Short.Concat(plan.OverridesOf(i).Select(kv => $"{kv.Key}={kv.Value}")).ToList();
         var compiled = ScenarioCompiler.LoadAndCompile(BatchKit.Controls, sets);
-        var summary = SummaryBuilder.Build(SingleRun.Execute(compiled, plan.Seeds[i]), compiled.Name, plan.Seeds[i], "");
+        var summary = BatchKit.SummaryOf(compiled, plan.Seeds[i]);
         var layout = BatchLayout.For(scenario.Nominal.Model);
         var stored = BatchKit.StoredMetrics(store, layout, i);
         foreach (var m in layout.Metrics) Assert.Equal(BatchKit.FromSummary(summary, m, layout), stored[m.Name]);

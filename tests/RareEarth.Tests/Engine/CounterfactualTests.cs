@@ -41,7 +41,7 @@ public class CounterfactualTests
     {
         var model = ScenarioCompiler.LoadAndCompile(TestPaths.Variant("small-world.yaml", BanJapan)).Model;
         var run = SingleRun.Execute(model, 1);
-        var d = CounterfactualBuilder.Build(run, SingleRun.Counterfactual(model, 1)!);
+        var d = CounterfactualBuilder.Build(run.Totals, SingleRun.Counterfactual(model, 1)!.Totals);
         var jp = d.Countries.Single(c => c.Country == "JP");
         Assert.True(jp.ShortageTonnes > 100, $"Japan's extra shortage {jp.ShortageTonnes} t");
         Assert.True(jp.EconomicLossUsd > 0 && jp.NetCostUsd > 0, $"Japan's net cost {jp.NetCostUsd}");

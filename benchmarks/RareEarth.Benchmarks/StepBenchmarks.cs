@@ -8,14 +8,17 @@ namespace RareEarth.Benchmarks;
 [MemoryDiagnoser]
 public class StepBenchmarks
 {
-    WorldState _state = null!;
+    WorldState _state = null!, _counterfactual = null!;
     readonly NullRecorder _null = new();
+    readonly RareEarth.Runner.Recording.CountryTotals _totals = new(), _cfTotals = new();
 
     [GlobalSetup]
     public void Setup()
     {
         _state = new WorldState(Worlds.Controls2025(), 1);
+        _counterfactual = new WorldState(_state.Model, 1) { Counterfactual = true };
         Simulation.Run(_state, _null); // warm every path once
+        Simulation.Run(_counterfactual, _null);
         _state.Reset(1);
     }
 
@@ -31,6 +34,16 @@ public class StepBenchmarks
     {
         _state.Reset(1);
         Simulation.Run(_state, _null);
+    }
+
+    [Benchmark(Description = "one run and its counterfactual, with per-country totals and the cost account (controls-2025)")]
+    public double RunWithCounterfactual()
+    {
+        _state.Reset(1);
+        Simulation.Run(_state, _totals);
+        _counterfactual.Reset(1);
+        Simulation.Run(_counterfactual, _cfTotals);
+        return RareEarth.Runner.Output.CounterfactualBuilder.NetCost(_totals, _cfTotals, 0);
     }
 }
 

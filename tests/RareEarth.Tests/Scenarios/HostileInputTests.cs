@@ -199,8 +199,10 @@ public class HostileInputTests
     {
         var deep = new string('[', MaxDepth - 2) + new string(']', MaxDepth - 2);
         var errors = new List<ScenarioError>();
-        Assert.Null(YNode.Parse($"a: &x {deep}\nb: [*x]\n", "t.yaml", errors));
-        Assert.Contains("nesting", Assert.Single(errors).Message);
+        Assert.Null(YNode.Parse($"a: &x {deep}\nb: [*x]\nc: [[*x]]\n", "t.yaml", errors)); // b reaches the limit, c one level more
+        var e = Assert.Single(errors);
+        Assert.Contains("nesting", e.Message);
+        Assert.Equal(3, e.Line);
     }
 
     [Fact]

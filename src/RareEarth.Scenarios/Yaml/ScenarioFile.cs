@@ -34,7 +34,9 @@ internal static class ScenarioFile
     public static string? CheckKind(string realPath)
     {
         if (Directory.Exists(realPath)) return "is a folder, not a file";
-        long length = new FileInfo(realPath).Length;
+        long length;
+        try { length = new FileInfo(realPath).Length; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "cannot be read: " + e.Message; }
         if (length == 0) return "is empty or not a regular file (a device, pipe or socket); expected YAML text";
         if (length > ScenarioLimits.MaxFileBytes) return TooLarge(length);
         return null;

@@ -37,7 +37,7 @@ public sealed class FuzzMutator(int seed, IReadOnlyList<byte[]> corpus)
     public byte[] Next()
     {
         var data = new List<byte>(corpus[_rng.Next(corpus.Count)]);
-        int ops = 1 + _rng.Next(4);
+        int ops = _rng.Next(4) == 0 ? 2 + _rng.Next(3) : 1; // mostly one change, so many inputs stay close to valid
         for (int i = 0; i < ops; i++) Mutate(data);
         if (data.Count > 256 * 1024) data.RemoveRange(256 * 1024, data.Count - 256 * 1024);
         return data.ToArray();

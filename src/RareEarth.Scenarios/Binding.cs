@@ -130,12 +130,16 @@ internal sealed class MapScope
         {
             int idx = IndexOf(ids, n.Value);
             if (idx >= 0) return idx;
-            Error(n, key, $"unknown {what} '{n.Value}'; expected one of: {string.Join(", ", ids)}" + Suggest.For(n.Value, ids));
+            Error(n, key, $"unknown {what} '{n.Value}'; {ExpectedOneOf(ids, what)}" + Suggest.For(n.Value, ids));
             return -1;
         }
         Error(n, key, $"found {n.Describe()}, expected the id of a {what}");
         return -1;
     }
+
+    /// <summary>"expected one of: a, b", or "no country is defined" when there is nothing to choose from.</summary>
+    static string ExpectedOneOf(IReadOnlyList<string> ids, string what) =>
+        ids.Count == 0 ? $"no {what} is defined" : $"expected one of: {string.Join(", ", ids)}";
 
     static int IndexOf(IReadOnlyList<string> ids, string id)
     {
@@ -188,7 +192,7 @@ internal sealed class MapScope
         foreach (var (k, child) in n.Entries)
         {
             int i = IndexOf(materials, k);
-            if (i < 0) { scope.Error(child, k, $"unknown material '{k}'; expected one of: {string.Join(", ", materials)}" + Suggest.For(k, materials)); continue; }
+            if (i < 0) { scope.Error(child, k, $"unknown material '{k}'; {ExpectedOneOf(materials, "material")}" + Suggest.For(k, materials)); continue; }
             v[i] = scope.ParseNum(child, k, min, double.PositiveInfinity, 0);
         }
         return v;

@@ -61,14 +61,58 @@ public sealed class ScenarioDocument
     }
 }
 
-/// <summary>Reads scenario files: parses YAML, follows <c>extends</c>, merges, applies <c>--set</c> overrides.</summary>
+/// <summary>
+/// Reads scenario files: parses YAML, follows <c>extends</c>, merges, applies <c>--set</c> overrides. Files are read
+/// through <see cref="ScenarioFile"/> (regular files within the size limit only) and parsed by <see cref="YamlReader"/>
+/// (within the <see cref="ScenarioLimits"/>); every problem is an error, nothing is thrown.
+/// </summary>
 public static class ScenarioLoader
 {
-    /// <summary>Loads a scenario file. Problems are added to <paramref name="errors"/>; the result is null if the text could not be read at all.</summary>
-    public static ScenarioDocument? Load(string path, IEnumerable<string> overrides, List<ScenarioError> errors)
+    /// <summary>The shipped scenarios folder (the one holding world/), found at or above the program's folder; null if there is none.</summary>
+    public static string? ShippedFolder { get; } = FindShippedFolder();
+
+    static string? FindShippedFolder()
     {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "scenarios");
+            if (Directory.Exists(Path.Combine(candidate, "world"))) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Loads a scenario file. Problems are added to <paramref name="errors"/>; the result is null if the scenario could not be read at all.</summary>
+    public static ScenarioDocument? Load(string path, IEnumerable<string> overrides, List<ScenarioError> errors) =>
+        Load(path, null, overrides, errors);
+
+    /// <summary>Loads scenario text given as bytes as if it were the file at <paramref name="path"/> (which need not exist): <c>extends</c> is resolved from its folder.</summary>
+    public static ScenarioDocument? LoadBytes(string path, byte[] content, IEnumerable<string> overrides, List<ScenarioError> errors) =>
+        Load(path, content, overrides, errors);
+
+    static ScenarioDocument? Load(string path, byte[]? content, IEnumerable<string> overrides, List<ScenarioError> errors)
+    {
+        var fullPath = FullPath(path);
+        if (fullPath is null)
+        {
+            errors.Add(new ScenarioError(path, 0, 0, "", "is not a usable file path"));
+            return null;
+        }
         var files = new List<string>();
-        var root = LoadWithExtends(Path.GetFullPath(path), files, errors, new HashSet<string>());
+        var chain = new List<string>();
+        YNode? root;
+        if (content is not null) root = LoadText(fullPath, fullPath, ScenarioFile.Decode(content), files, errors, chain);
+        else
+        {
+            string display = DisplayPath(fullPath);
+            var real = ScenarioFile.Resolve(fullPath);
+            var problem = real is null ? "file not found" : ScenarioFile.CheckKind(real);
+            if (problem is not null)
+            {
+                errors.Add(new ScenarioError(display, 0, 0, "", problem));
+                return null;
+            }
+            root = LoadText(fullPath, real!, ScenarioFile.Read(real!), files, errors, chain);
+        }
         if (root is null) return null;
         var applied = new List<string>();
         foreach (var o in overrides)
@@ -85,45 +129,79 @@ public static class ScenarioLoader
         return new ScenarioDocument { Root = root, Files = files, Overrides = applied };
     }
 
-    static YNode? LoadWithExtends(string fullPath, List<string> files, List<ScenarioError> errors, HashSet<string> chain)
+    /// <summary>Parses one file's text and, if it extends another, loads that and merges this file over it. Null if any file of the chain cannot be loaded.</summary>
+    static YNode? LoadText(string fullPath, string realPath, FileText text, List<string> files, List<ScenarioError> errors, List<string> chain)
     {
         string display = DisplayPath(fullPath);
-        if (!File.Exists(fullPath))
+        if (text.Text is null)
         {
-            errors.Add(new ScenarioError(display, 0, 0, "", "file not found"));
+            errors.Add(new ScenarioError(display, text.Line, text.Column, "", text.Problem!));
             return null;
         }
-        if (!chain.Add(fullPath))
-        {
-            errors.Add(new ScenarioError(display, 1, 1, "extends", "extends forms a cycle"));
-            return null;
-        }
+        chain.Add(realPath);
         files.Add(display);
-        var node = YNode.Parse(File.ReadAllText(fullPath), display, errors);
+        var node = YNode.Parse(text.Text, display, errors);
         if (node is null) return null;
         if (node.Kind != YKind.Map)
         {
-            errors.Add(new ScenarioError(display, node.Line, node.Column, "", $"a scenario must be a mapping of keys, found {node.Describe()}"));
+            // the value itself is not echoed: this may be a file that is not a scenario at all
+            string found = node.Kind == YKind.Seq ? "a list" : node.IsNull ? "nothing" : "a single text value";
+            errors.Add(new ScenarioError(display, node.Line, node.Column, "", $"a scenario must be a mapping of keys (key: value lines), found {found}"));
             return null;
         }
         var ext = node.Get("extends");
         if (ext is null) return node;
         node.Remove("extends");
-        if (ext.Kind != YKind.Scalar || ext.IsNull)
-        {
-            errors.Add(new ScenarioError(display, ext.Line, ext.Column, "extends", $"expected a file path, found {ext.Describe()}"));
-            return node;
-        }
-        var parentPath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, ext.Value!));
-        if (!File.Exists(parentPath))
-        {
-            errors.Add(new ScenarioError(display, ext.Line, ext.Column, "extends", $"file '{ext.Value}' not found (looked for {DisplayPath(parentPath)})"));
-            return node;
-        }
-        var parent = LoadWithExtends(parentPath, files, errors, chain);
-        if (parent is null) return node;
+        var parent = LoadExtends(ext, fullPath, display, files, errors, chain);
+        if (parent is null) return null; // what would follow from the missing base is not reported: the base is the error
         Merge(parent, node);
         return parent;
+    }
+
+    /// <summary>
+    /// Follows <c>extends</c>: a .yaml or .yml file, relative to the extending file's folder or else to the shipped
+    /// scenarios folder, a regular file within the size limit, not already in the chain.
+    /// </summary>
+    static YNode? LoadExtends(YNode ext, string childPath, string display, List<string> files, List<ScenarioError> errors, List<string> chain)
+    {
+        YNode? Fail(string message)
+        {
+            errors.Add(new ScenarioError(display, ext.Line, ext.Column, "extends", message));
+            return null;
+        }
+        if (ext.Kind != YKind.Scalar || ext.IsNull) return Fail($"expected the path of a .yaml file, found {ext.Describe()}");
+        string value = ext.Value!;
+        if (TextSafety.FirstUnsafe(value, allowLayout: true) >= 0) return null; // reported by the reader
+        if (!IsYamlName(value)) return Fail($"'{TextSafety.Excerpt(value)}' is not a YAML file; extends takes a path ending in .yaml or .yml");
+
+        var candidates = new List<string>();
+        if (FullPath(Path.Combine(Path.GetDirectoryName(childPath)!, value)) is { } local) candidates.Add(local);
+        if (!Path.IsPathRooted(value) && ShippedFolder is not null && FullPath(Path.Combine(ShippedFolder, value)) is { } shipped && !candidates.Contains(shipped))
+            candidates.Add(shipped);
+        string? target = candidates.FirstOrDefault(c => ScenarioFile.Resolve(c) is not null);
+        if (target is null)
+            return Fail($"file '{TextSafety.Excerpt(value)}' not found (looked for {string.Join(" and ", candidates.Select(DisplayPath))})");
+        var real = ScenarioFile.Resolve(target)!;
+
+        int seen = chain.IndexOf(real);
+        if (seen >= 0)
+            return Fail($"extends forms a cycle: {string.Join(" -> ", chain.Skip(seen).Append(real).Select(DisplayPath))}");
+        if (chain.Count >= ScenarioLimits.MaxExtendsChain)
+            return Fail($"extends chain of more than {ScenarioLimits.MaxExtendsChain} files; that is the limit");
+        if (ScenarioFile.CheckKind(real) is { } problem) return Fail($"'{TextSafety.Excerpt(value)}' {problem}");
+        if (!IsYamlName(real)) return Fail($"'{TextSafety.Excerpt(value)}' links to {DisplayPath(real)}, which is not a .yaml or .yml file");
+        var text = ScenarioFile.Read(real);
+        if (text.Problem is not null && text.Line == 0) return Fail($"'{TextSafety.Excerpt(value)}' {text.Problem}");
+        return LoadText(target, real, text, files, errors, chain);
+    }
+
+    static bool IsYamlName(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml" && Path.GetFileNameWithoutExtension(path).Length > 0;
+
+    static string? FullPath(string path)
+    {
+        try { return Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return null; }
     }
 
     /// <summary>Deep merge: mappings merge key by key, anything else in the child replaces the parent's.</summary>
@@ -143,6 +221,17 @@ public static class ScenarioLoader
     public static void ApplyOverride(YNode root, string path, string value, List<ScenarioError> errors)
     {
         var parts = path.Split('.');
+        foreach (var p in parts)
+        {
+            int bad = TextSafety.FirstUnsafe(p, allowLayout: false);
+            if (bad >= 0 || p.Length > ScenarioLimits.MaxKeyLength)
+            {
+                errors.Add(new ScenarioError("--set", 1, 1, path, bad >= 0
+                    ? $"the path holds {TextSafety.Name(p[bad])}; keys are plain text"
+                    : $"key '{TextSafety.Excerpt(p)}' has {p.Length:N0} characters; the limit is {ScenarioLimits.MaxKeyLength} characters"));
+                return;
+            }
+        }
         var valueErrors = new List<ScenarioError>();
         var parsed = YNode.Parse(value, $"--set {path}", valueErrors);
         if (parsed is null || valueErrors.Count > 0)
@@ -182,7 +271,9 @@ public static class ScenarioLoader
 
     static string DisplayPath(string fullPath)
     {
-        var rel = Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath);
+        string cwd;
+        try { cwd = Directory.GetCurrentDirectory(); } catch (IOException) { return fullPath; }
+        var rel = Path.GetRelativePath(cwd, fullPath);
         return rel.StartsWith("..") ? fullPath : rel;
     }
 }

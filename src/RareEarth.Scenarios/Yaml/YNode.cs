@@ -1,6 +1,4 @@
 using System.Globalization;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace RareEarth.Scenarios.Yaml;
 
@@ -45,12 +43,12 @@ public sealed class YNode
 
     public string Where => $"{File}:{Line}:{Column}";
 
-    /// <summary>Short description of what the node holds, for "found ..." in error messages.</summary>
+    /// <summary>Short description of what the node holds, for "found ..." in error messages (long text cut, control characters escaped).</summary>
     public string Describe() => Kind switch
     {
         YKind.Map => "a mapping",
         YKind.Seq => "a list",
-        _ => IsNull ? "nothing" : $"'{Value}'",
+        _ => IsNull ? "nothing" : $"'{TextSafety.Excerpt(Value!)}'",
     };
 
     /// <summary>A new node with the same children (the lists are copied, the children are shared).</summary>
@@ -90,49 +88,9 @@ public sealed class YNode
         }
     }
 
-    /// <summary>Parses YAML text into nodes. Syntax errors are returned, not thrown.</summary>
-    public static YNode? Parse(string text, string file, List<ScenarioError> errors)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            errors.Add(new ScenarioError(file, (int)ex.Start.Line, (int)ex.Start.Column, "", $"YAML syntax: {Inner(ex).Message}"));
-            return null;
-        }
-        if (stream.Documents.Count == 0) return NewMap(file, 1, 1);
-        return Convert(stream.Documents[0].RootNode, file, errors);
-    }
-
-    static Exception Inner(Exception ex) => ex.InnerException is YamlException y ? y : ex;
-
-    static YNode Convert(YamlNode node, string file, List<ScenarioError> errors)
-    {
-        int line = (int)node.Start.Line, col = (int)node.Start.Column;
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var m = NewMap(file, line, col);
-                foreach (var kv in map.Children)
-                {
-                    var key = ((kv.Key as YamlScalarNode)?.Value) ?? "";
-                    if (m.Get(key) is not null)
-                        errors.Add(new ScenarioError(file, (int)kv.Key.Start.Line, (int)kv.Key.Start.Column, key, "key appears twice in the same mapping"));
-                    m.Set(key, Convert(kv.Value, file, errors));
-                }
-                return m;
-            case YamlSequenceNode seq:
-                var s = NewSeq(file, line, col);
-                foreach (var item in seq.Children) s.Items.Add(Convert(item, file, errors));
-                return s;
-            case YamlScalarNode sc:
-                return Scalar(sc.Value, file, line, col, sc.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
-            default:
-                errors.Add(new ScenarioError(file, line, col, "", "aliases and anchors are not supported"));
-                return Scalar(null, file, line, col);
-        }
-    }
+    /// <summary>
+    /// Parses YAML text (one document) into nodes within the <see cref="ScenarioLimits"/>. Problems are returned as
+    /// errors, never thrown; the result is null if the text could not be read.
+    /// </summary>
+    public static YNode? Parse(string text, string file, List<ScenarioError> errors) => YamlReader.Parse(text, file, errors);
 }

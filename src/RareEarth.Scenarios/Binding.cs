@@ -74,7 +74,19 @@ internal sealed class MapScope
         return def;
     }
 
-    public int Int(NumberRange r, int def, bool required = false) => Int(r.Name, def, (int)r.Min, (int)r.Max, required);
+    /// <summary>A whole number in its declared range (<see cref="NumberRanges"/>).</summary>
+    public int Int(NumberRange r, int def, bool required = false)
+    {
+        var n = required ? Required(r.Name, "a whole number") : Raw(r.Name);
+        if (n is null) return def;
+        if (n.Kind != YKind.Scalar || !int.TryParse(n.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x))
+        {
+            Error(n, r.Name, $"found {n.Describe()}, expected {r.Text}");
+            return def;
+        }
+        if (!r.Contains(x)) { Error(n, r.Name, $"found {x}, expected {r.Text}"); return def; }
+        return x;
+    }
 
     public double ParseNum(YNode n, string key, double min, double max, double def)
     {

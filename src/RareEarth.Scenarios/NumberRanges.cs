@@ -169,11 +169,17 @@ public static class NumberRanges
     /// <summary>The range of the key at a concrete dotted path, or null if the path names no ranged key.</summary>
     public static NumberRange? For(string path) => all.FirstOrDefault(r => r.Matches(path));
 
-    /// <summary>Numbers as docs and messages write them: plain up to 1e6, then 1e8 style.</summary>
-    public static string Format(double x)
+    /// <summary>
+    /// Numbers as docs and messages write them: plain from 0.001 to below a million, else like 1e8. With
+    /// <paramref name="exact"/>, a value that would round to another one is written in full.
+    /// </summary>
+    public static string Format(double x, bool exact = true)
     {
-        if (x == 0 || (Math.Abs(x) >= 1e-3 && Math.Abs(x) < 1e7)) return x.ToString("0.######", CultureInfo.InvariantCulture);
-        return x.ToString("0.###e0", CultureInfo.InvariantCulture);
+        string s = x == 0 || (Math.Abs(x) >= 1e-3 && Math.Abs(x) < 1e6)
+            ? x.ToString("0.######", CultureInfo.InvariantCulture)
+            : x.ToString("0.###e0", CultureInfo.InvariantCulture);
+        // never round a value to look like another one (1e-6 minus a bit must not read as 1e-6)
+        return !exact || double.Parse(s, CultureInfo.InvariantCulture) == x ? s : x.ToString("R", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The table of docs/scenarios.md, "Number ranges".</summary>

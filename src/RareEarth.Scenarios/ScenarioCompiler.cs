@@ -12,8 +12,11 @@ public sealed record UncertainParameter(string Path, string Distribution, double
 {
     /// <summary>Batches sample each parameter between its quantiles at this probability and 1 minus it.</summary>
     public const double TailProbability = 1e-12;
-    /// <summary>The standard normal quantile at 1 - <see cref="TailProbability"/>.</summary>
-    public const double TailZ = 7.034483825301132;
+    /// <summary>
+    /// The standard normal quantile at 1 - <see cref="TailProbability"/>, where 1 - 1e-12 is the double the sampler
+    /// uses (a tail of 9.99978e-13, the wider of the two sides).
+    /// </summary>
+    public const double TailZ = 7.0344869100478356;
 
     /// <summary>The lowest and highest value a batch can draw.</summary>
     public (double Low, double High) Support => Distribution switch
@@ -614,7 +617,7 @@ public static class ScenarioCompiler
                 if (range.Whole)
                     u.Error(ds.Node, path, $"{range.Key} is a whole number and cannot be sampled; expected a parameter that takes any number in a range");
                 else if (!(range.Contains(low) && range.Contains(high)))
-                    u.Error(ds.Node, path, $"a batch draws from {NumberRanges.Format(low)} to {NumberRanges.Format(high)} (the {UncertainParameter.TailProbability:0e0} and 1 - {UncertainParameter.TailProbability:0e0} quantiles); expected draws within the parameter's range, {range.Text}");
+                    u.Error(ds.Node, path, $"a batch draws from {NumberRanges.Format(low, exact: false)} to {NumberRanges.Format(high, exact: false)} (the {UncertainParameter.TailProbability:0e0} and 1 - {UncertainParameter.TailProbability:0e0} quantiles); expected draws within the parameter's range, {range.Text}");
             }
             list.Add(p);
         }

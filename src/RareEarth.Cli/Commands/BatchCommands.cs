@@ -406,7 +406,7 @@ internal static class BatchCommands
         if (outcome.FailedNow > 0 && job.Store.Scalar<long>("SELECT count(*) FROM runs WHERE status = 'ok'") == 0)
         {
             var first = job.Store.Rows("SELECT error FROM runs WHERE status = 'failed' ORDER BY run_index LIMIT 1").FirstOrDefault()?[0];
-            Console.Error.WriteLine($"error: all {stored} runs failed, nothing to report; the first error: {first}");
+            Console.Error.WriteLine($"error: all {stored} runs failed, nothing to report; the first error: {first?.ToString()?.ReplaceLineEndings(" ")}");
             return Common.Failed;
         }
         if (job.Shard is { } done1)

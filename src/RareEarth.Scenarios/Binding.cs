@@ -49,6 +49,45 @@ internal sealed class MapScope
         return ParseNum(n, key, min, max, def);
     }
 
+    /// <summary>A number in its declared range (<see cref="NumberRanges"/>), read under the range's own key name.</summary>
+    public double Num(NumberRange r, double def, bool required = false)
+    {
+        var n = required ? Required(r.Name, "a number") : Raw(r.Name);
+        if (n is null) return def;
+        return ParseNum(n, r.Name, r, def);
+    }
+
+    public double ParseNum(YNode n, string key, NumberRange r, double def)
+    {
+        double x = ParseNum(n, key, double.NegativeInfinity, double.PositiveInfinity, double.NaN);
+        if (double.IsNaN(x)) return def;
+        if (r.Contains(x)) return x;
+        Error(n, key, $"found {NumberRanges.Format(x)}, expected {r.Text}");
+        return def;
+    }
+
+    /// <summary>A cross-field rule: the value read for <paramref name="r"/> may not exceed its sibling <see cref="NumberRange.AtMost"/>.</summary>
+    public double AtMost(NumberRange r, double value, double limit, double def)
+    {
+        if (r.AtMost is null || value <= limit || Raw(r.Name) is not { } n) return value;
+        Error(n, r.Name, $"found {NumberRanges.Format(value)}, expected at most {r.AtMost} ({NumberRanges.Format(limit)})");
+        return def;
+    }
+
+    /// <summary>A whole number in its declared range (<see cref="NumberRanges"/>).</summary>
+    public int Int(NumberRange r, int def, bool required = false)
+    {
+        var n = required ? Required(r.Name, "a whole number") : Raw(r.Name);
+        if (n is null) return def;
+        if (n.Kind != YKind.Scalar || !int.TryParse(n.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x))
+        {
+            Error(n, r.Name, $"found {n.Describe()}, expected {r.Text}");
+            return def;
+        }
+        if (!r.Contains(x)) { Error(n, r.Name, $"found {x}, expected {r.Text}"); return def; }
+        return x;
+    }
+
     public double ParseNum(YNode n, string key, double min, double max, double def)
     {
         if (n.Kind != YKind.Scalar || n.Quoted || !double.TryParse(n.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
@@ -182,7 +221,7 @@ internal sealed class MapScope
     }
 
     /// <summary>A mapping from material id to number, e.g. inputs: {ndpr_oxide: 0.3}.</summary>
-    public double[] MaterialVector(string key, IReadOnlyList<string> materials, double min = 0)
+    public double[] MaterialVector(string key, IReadOnlyList<string> materials, NumberRange range)
     {
         var v = new double[materials.Count];
         var n = Raw(key);
@@ -193,7 +232,7 @@ internal sealed class MapScope
         {
             int i = IndexOf(materials, k);
             if (i < 0) { scope.Error(child, k, $"unknown material '{k}'; {ExpectedOneOf(materials, "material")}" + Suggest.For(k, materials)); continue; }
-            v[i] = scope.ParseNum(child, k, min, double.PositiveInfinity, 0);
+            v[i] = scope.ParseNum(child, k, range, 0);
         }
         return v;
     }

@@ -1,17 +1,41 @@
 using RareEarth.Engine;
 using RareEarth.Scenarios.Yaml;
+using R = RareEarth.Scenarios.NumberRanges;
 
 namespace RareEarth.Scenarios;
 
-/// <summary>A declared uncertain parameter: where it is and how it is distributed.</summary>
 /// <summary>
 /// A declared uncertain parameter. normal: A = mean, B = sd; lognormal: A = mu, B = sigma;
 /// uniform: A = min, B = max; triangular: A = min, B = max, C = mode; beta: A = alpha, B = beta on [C, D].
 /// </summary>
-public sealed record UncertainParameter(string Path, string Distribution, double A, double B, double C, double Nominal, double D = 1);
+public sealed record UncertainParameter(string Path, string Distribution, double A, double B, double C, double Nominal, double D = 1)
+{
+    /// <summary>Batches sample each parameter between its quantiles at this probability and 1 minus it.</summary>
+    public const double TailProbability = 1e-12;
+    /// <summary>
+    /// The standard normal quantile at 1 - <see cref="TailProbability"/>, where 1 - 1e-12 is the double the sampler
+    /// uses (a tail of 9.99978e-13, the wider of the two sides).
+    /// </summary>
+    public const double TailZ = 7.0344869100478356;
 
-/// <summary>A compiled scenario: the engine model plus what the runner needs to describe it.</summary>
-public sealed record CompiledScenario(Model Model, string Name, string Description, IReadOnlyList<UncertainParameter> Uncertain, ScenarioDocument Document);
+    /// <summary>The lowest and highest value a batch can draw.</summary>
+    public (double Low, double High) Support => Distribution switch
+    {
+        "normal" => (A - TailZ * B, A + TailZ * B),
+        "lognormal" => (Math.Exp(A - TailZ * B), Math.Exp(A + TailZ * B)),
+        "beta" => (C, D),
+        _ => (A, B),
+    };
+}
+
+/// <summary>
+/// A compiled scenario: the engine model plus what the runner needs to describe it. <see cref="Fixed"/> lists the
+/// uncertain parameters that a --set override fixed (they are no longer under uncertain:).
+/// </summary>
+public sealed record CompiledScenario(Model Model, string Name, string Description, IReadOnlyList<UncertainParameter> Uncertain, ScenarioDocument Document)
+{
+    public IReadOnlyList<string> Fixed { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>
 /// Validates a resolved scenario and compiles it into the engine's flat <see cref="Model"/>.
@@ -34,9 +58,31 @@ public static class ScenarioCompiler
         var errors = new List<ScenarioError>();
         var doc = ScenarioLoader.Load(path, overrides ?? Array.Empty<string>(), errors);
         if (doc is null) throw new ScenarioException(errors);
+        var fixedPaths = FixOverridden(doc);
         var result = TryCompile(doc, errors); // keep going after override errors: report everything at once
         if (result is null || errors.Count > 0) throw new ScenarioException(errors);
-        return result;
+        return result with { Fixed = fixedPaths };
+    }
+
+    /// <summary>
+    /// A --set on a parameter declared under uncertain: (or on a section holding it, like events) fixes it:
+    /// the declaration is dropped, so batches no longer sample it and the value set is the one every run uses.
+    /// Returns the dropped paths.
+    /// </summary>
+    static List<string> FixOverridden(ScenarioDocument doc)
+    {
+        var dropped = new List<string>();
+        if (doc.Root.Get("uncertain") is not { Kind: YKind.Map } u) return dropped;
+        var set = doc.Overrides.Select(o => o[..Math.Max(0, o.IndexOf('='))].Trim()).Where(p => p.Length > 0).ToList();
+        var keep = u.ShallowClone();
+        foreach (var (path, _) in u.Entries)
+            if (set.Any(p => path == p || path.StartsWith(p + ".", StringComparison.Ordinal)))
+            {
+                keep.Remove(path);
+                dropped.Add(path);
+            }
+        if (dropped.Count > 0) doc.Root.Set("uncertain", keep);
+        return dropped;
     }
 
     public static CompiledScenario Compile(ScenarioDocument doc)
@@ -84,11 +130,14 @@ public static class ScenarioCompiler
                 mIds.Add(id);
                 mKinds.Add(ms.OneOf("kind", Kinds, required: true) ?? "other");
                 ms.Str("name"); ms.Str("unit"); ms.Str("source");
-                double rp = ms.Num("ref_price", 1, 1e-6, 1e9, required: true);
+                int before = errors.Count;
+                double rp = ms.Num(R.RefPrice, 1, required: true);
+                bool rpValid = errors.Count == before;
                 refPrice.Add(rp);
-                minPrice.Add(ms.Num("min_price", rp * 0.05, 1e-6, 1e9));
-                reo.Add(ms.Num("reo_content", 1, 0, 1));
-                cover.Add(ms.Num("max_output_cover", 6, 0, 120));
+                double mp = ms.Num(R.MinPrice, rp * 0.05);
+                minPrice.Add(rpValid ? ms.AtMost(R.MinPrice, mp, rp, rp * 0.05) : mp);
+                reo.Add(ms.Num(R.ReoContent, 1));
+                cover.Add(ms.Num(R.MaxOutputCover, 6));
                 ms.Done();
             }
         int M = mIds.Count;
@@ -100,8 +149,8 @@ public static class ScenarioCompiler
         if (processes is not null)
             foreach (var (id, ps) in processes.Children())
             {
-                var inputs = ps.MaterialVector("inputs", mIds);
-                var outputs = ps.MaterialVector("outputs", mIds);
+                var inputs = ps.MaterialVector("inputs", mIds, R.ProcessInput);
+                var outputs = ps.MaterialVector("outputs", mIds, R.ProcessOutput);
                 var thrift = new bool[M];
                 var tn = ps.Raw("thriftable");
                 if (tn is not null)
@@ -148,8 +197,8 @@ public static class ScenarioCompiler
             {
                 int c = cIds.IndexOf(cid);
                 cs.Str("name"); cs.Str("source");
-                hoard[c] = cs.Num("hoarding_gain", 1.0, 0, 20);
-                halfLife[c] = cs.Num("risk_half_life", 6, 0.1, 600);
+                hoard[c] = cs.Num(R.HoardingGain, 1.0);
+                halfLife[c] = cs.Num(R.RiskHalfLife, 6);
                 var ex = cs.Raw("export");
                 if (ex is not null)
                 {
@@ -162,8 +211,8 @@ public static class ScenarioCompiler
                             var mats = rs.Mask("materials", mIds, "material");
                             var dests = rs.Mask("to", cIds, "country");
                             var kind = ParseRegime(rs.OneOf("regime", Regimes, required: true));
-                            double ap = rs.Num("approval", kind == RegimeKind.Licence ? 0.5 : 1, 0, 1);
-                            int dl = rs.Int("delay", 0, 0, 11);
+                            double ap = rs.Num(R.RegimeApproval, kind == RegimeKind.Licence ? 0.5 : 1);
+                            int dl = rs.Int(R.RegimeDelay, 0);
                             rs.Str("note"); rs.Str("source");
                             rs.Done();
                             if (mats is null || dests is null) continue;
@@ -176,17 +225,17 @@ public static class ScenarioCompiler
                                 }
                         }
                 }
-                var duties = cs.MaterialVector("duties", mIds);
+                var duties = cs.MaterialVector("duties", mIds, R.Duty);
                 for (int mat = 0; mat < M; mat++) duty[c * M + mat] = duties[mat];
                 var q = cs.Sub("export_quota");
                 if (q is not null)
                 {
-                    quota[c] = q.Num("tonnes_reo", double.PositiveInfinity, 0, required: true);
+                    quota[c] = q.Num(R.QuotaTonnes, double.PositiveInfinity, required: true);
                     var mask = q.Mask("materials", mIds, "material");
                     if (mask is not null) for (int mat = 0; mat < M; mat++) quotaCovers[c * M + mat] = mask[mat];
                     q.Str("source"); q.Done();
                 }
-                if (cs.Has("embedded_rule_share")) embedded[c] = cs.Num("embedded_rule_share", double.PositiveInfinity, 0, 1);
+                if (cs.Has("embedded_rule_share")) embedded[c] = cs.Num(R.EmbeddedRuleShare, double.PositiveInfinity);
                 else cs.Raw("embedded_rule_share");
                 var pq = cs.Sub("production_quota");
                 if (pq is not null)
@@ -194,13 +243,13 @@ public static class ScenarioCompiler
                     {
                         int p = pIds.IndexOf(pid);
                         if (p < 0) { pq.Error(pnode, pid, $"unknown process '{pid}'" + Suggest.For(pid, pIds)); continue; }
-                        prodQuota[c * P + p] = pq.ParseNum(pnode, pid, 0, double.PositiveInfinity, double.PositiveInfinity);
+                        prodQuota[c * P + p] = pq.ParseNum(pnode, pid, R.ProductionQuota, double.PositiveInfinity);
                     }
                 var relax = cs.Sub("relax_controls");
                 if (relax is not null)
                 {
-                    relaxShare[c] = relax.Num("revenue_share", 0, 0, 1, required: true);
-                    relaxStep[c] = relax.Num("step", 0.05, 0, 1);
+                    relaxShare[c] = relax.Num(R.RelaxRevenueShare, 0, required: true);
+                    relaxStep[c] = relax.Num(R.RelaxStep, 0.05);
                     relax.Done();
                 }
                 var sps = cs.Sub("stockpiles");
@@ -210,12 +259,12 @@ public static class ScenarioCompiler
                         int mat = mIds.IndexOf(mid);
                         if (mat < 0) { sps.Error(ss.Node, mid, $"unknown material '{mid}'" + Suggest.For(mid, mIds)); continue; }
                         int k = c * M + mat;
-                        sp0[k] = ss.Num("tonnes", 0, 0);
-                        spTarget[k] = ss.Num("target", sp0[k], 0);
-                        spFill[k] = ss.Num("fill_rate", 0, 0);
-                        spMaxPrice[k] = ss.Num("max_price_multiple", 2, 0);
-                        spRelShort[k] = ss.Num("release_shortage", 0, 0, 1);
-                        spRelRate[k] = ss.Num("release_rate", 0, 0);
+                        sp0[k] = ss.Num(R.StockpileTonnes, 0);
+                        spTarget[k] = ss.Num(R.StockpileTarget, sp0[k]);
+                        spFill[k] = ss.Num(R.StockpileFillRate, 0);
+                        spMaxPrice[k] = ss.Num(R.StockpileMaxPrice, 2);
+                        spRelShort[k] = ss.Num(R.StockpileReleaseShortage, 0);
+                        spRelRate[k] = ss.Num(R.StockpileReleaseRate, 0);
                         ss.Str("source"); ss.Done();
                     }
                 cs.Done();
@@ -238,13 +287,13 @@ public static class ScenarioCompiler
                 fCountry.Add(fs.Ref("country", cIds, "country"));
                 int p = fs.Ref("process", pIds, "process");
                 fProc.Add(Math.Max(p, 0));
-                double cap = fs.Num("capacity", 0, 0, required: true);
+                double cap = fs.Num(R.Capacity, 0, required: true);
                 fCap.Add(cap);
-                fCost.Add(fs.Num("unit_cost", 0, 0, required: true));
-                var inv = fs.MaterialVector("inventory", mIds);
-                double outMonths = fs.Num("inventory_months", 1, 0, 120);
-                double coverage = fs.Num("input_coverage", 2, 0, 60);
-                double util = fs.Num("utilisation", 0.8, 0, 1);
+                fCost.Add(fs.Num(R.UnitCost, 0, required: true));
+                var inv = fs.MaterialVector("inventory", mIds, R.Inventory);
+                double outMonths = fs.Num(R.InventoryMonths, 1);
+                double coverage = fs.Num(R.InputCoverage, 2);
+                double util = fs.Num(R.Utilisation, 0.8);
                 // unless given explicitly: output stock of `inventory_months`, input stock at the target coverage
                 if (p >= 0 && !fs.Has("inventory"))
                     for (int mat = 0; mat < M; mat++)
@@ -252,19 +301,19 @@ public static class ScenarioCompiler
                 fInv.Add(inv);
                 fCov.Add(coverage);
                 fUtil.Add(util);
-                fChoke.Add(fs.Num("choke_multiple", 20, 1));
+                fChoke.Add(fs.Num(R.FirmChoke, 20));
                 var inv2 = fs.Sub("invest");
-                fHurdle.Add(inv2?.Num("hurdle", 0.2, -1, 10) ?? 0.2);
-                fGrowth.Add(inv2?.Num("max_growth", 0, 0, 10) ?? 0);
-                fMinProj.Add(inv2?.Num("min_project", 0, 0) ?? 0);
-                fLead.Add(inv2?.Int("lead_months", 36, 0, 600) ?? 36);
-                fRamp.Add(inv2?.Int("ramp_months", 12, 1, 600) ?? 12);
+                fHurdle.Add(inv2?.Num(R.Hurdle, 0.2) ?? 0.2);
+                fGrowth.Add(inv2?.Num(R.MaxGrowth, 0) ?? 0);
+                fMinProj.Add(inv2?.Num(R.MinProject, 0) ?? 0);
+                fLead.Add(inv2?.Int(R.LeadMonths, 36) ?? 36);
+                fRamp.Add(inv2?.Int(R.RampMonths, 12) ?? 12);
                 inv2?.Str("source"); inv2?.Done();
                 var rnd = fs.Sub("rnd");
-                fRndRate.Add(rnd?.Num("rate", 0, 0) ?? 0);
-                fRndHalf.Add(rnd?.Num("half", 1, 1e-6) ?? 1);
-                fThrift.Add(rnd?.Num("max_thrift", 0, 0, 1) ?? 0);
-                fRndLag.Add(rnd?.Int("lag_months", 24, 1, 600) ?? 24);
+                fRndRate.Add(rnd?.Num(R.RndRate, 0) ?? 0);
+                fRndHalf.Add(rnd?.Num(R.RndHalf, 1) ?? 1);
+                fThrift.Add(rnd?.Num(R.MaxThrift, 0) ?? 0);
+                fRndLag.Add(rnd?.Int(R.RndLag, 24) ?? 24);
                 rnd?.Str("source"); rnd?.Done();
                 fs.Done();
             }
@@ -286,18 +335,18 @@ public static class ScenarioCompiler
                 ss.Str("source");
                 sCountry.Add(ss.Ref("country", cIds, "country"));
                 sMat.Add(Math.Max(0, ss.Ref("material", mIds, "material")));
-                sDem.Add(ss.Num("demand", 0, 0, required: true));
-                sGrowth.Add(ss.Num("growth", 0, -0.5, 1));
-                sEl.Add(ss.Num("elasticity", 0.05, 0, 5));
-                sChoke.Add(ss.Num("choke_multiple", 10, 1));
-                sCov.Add(ss.Num("coverage", 3, 0, 60));
-                sStock.Add(ss.Num("stock_months", 3, 0, 60));
-                sLoss.Add(ss.Num("loss_per_tonne", 0, 0));
+                sDem.Add(ss.Num(R.Demand, 0, required: true));
+                sGrowth.Add(ss.Num(R.Growth, 0));
+                sEl.Add(ss.Num(R.Elasticity, 0.05));
+                sChoke.Add(ss.Num(R.SectorChoke, 10));
+                sCov.Add(ss.Num(R.Coverage, 3));
+                sStock.Add(ss.Num(R.StockMonths, 3));
+                sLoss.Add(ss.Num(R.LossPerTonne, 0));
                 var sub = ss.Sub("substitution");
-                sSubMax.Add(sub?.Num("max_share", 0, 0, 1) ?? 0);
-                sSubRate.Add(sub?.Num("rate", 0, 0) ?? 0);
-                sSubHalf.Add(sub?.Num("half", 1, 1e-6) ?? 1);
-                sSubLag.Add(sub?.Int("lag_months", 36, 1, 600) ?? 36);
+                sSubMax.Add(sub?.Num(R.SubstMaxShare, 0) ?? 0);
+                sSubRate.Add(sub?.Num(R.SubstRate, 0) ?? 0);
+                sSubHalf.Add(sub?.Num(R.SubstHalf, 1) ?? 1);
+                sSubLag.Add(sub?.Int(R.SubstLag, 36) ?? 36);
                 sub?.Str("source"); sub?.Done();
                 ss.Done();
             }
@@ -313,7 +362,7 @@ public static class ScenarioCompiler
                 oFirm.Add(Math.Max(0, os.Ref("seller", fIds, "firm")));
                 oBuyer.Add(Math.Max(0, os.Ref("buyer", cIds, "country")));
                 oMat.Add(Math.Max(0, os.Ref("material", mIds, "material")));
-                oTpm.Add(os.Num("tonnes_per_year", 0, 0, required: true) / 12.0);
+                oTpm.Add(os.Num(R.OfftakeTonnes, 0, required: true) / 12.0);
                 oStart.Add(os.Month("start", 0, allowOutside: true));
                 oEnd.Add(os.Month("end", int.MaxValue, allowOutside: true));
                 os.Str("source"); os.Str("note");
@@ -330,7 +379,7 @@ public static class ScenarioCompiler
                 flC.Add(Math.Max(0, fl.Ref("country", cIds, "country")));
                 flF.Add(Math.Max(0, fl.Ref("firm", fIds, "firm")));
                 flM.Add(Math.Max(0, fl.Ref("material", mIds, "material")));
-                flP.Add(fl.Num("price", 0, 0, required: true));
+                flP.Add(fl.Num(R.FloorPrice, 0, required: true));
                 flS.Add(fl.Month("start", 0, allowOutside: true));
                 flE.Add(fl.Month("end", int.MaxValue, allowOutside: true));
                 flK.Add(fl.OneOf("counterfactual", CounterfactualChoices) == "keep");
@@ -421,21 +470,21 @@ public static class ScenarioCompiler
         if (b is null) return d;
         var r = d with
         {
-            ExpectationAlpha = b.Num("expectation_alpha", d.ExpectationAlpha, 0.001, 1),
-            LongExpectationAlpha = b.Num("long_expectation_alpha", d.LongExpectationAlpha, 0.001, 1),
-            SellerReserve = b.Num("seller_reserve", d.SellerReserve, 0, 2),
-            OfferSpread = b.Num("offer_spread", d.OfferSpread, 0.01, 2),
-            RestockMonths = b.Num("restock_months", d.RestockMonths, 0.5, 60),
-            StockElasticity = b.Num("stock_elasticity", d.StockElasticity, 0, 10),
-            MinUtilisation = b.Num("min_utilisation", d.MinUtilisation, 0, 1),
-            RiskOnControl = b.Num("risk_on_control", d.RiskOnControl, 0, 1),
-            RiskOnShortage = b.Num("risk_on_shortage", d.RiskOnShortage, 0, 100),
-            RiskOnPriceJump = b.Num("risk_on_price_jump", d.RiskOnPriceJump, 0, 100),
-            ApprovalConcentration = b.Num("approval_concentration", d.ApprovalConcentration, 0.1, 1e6),
-            InvestmentBand = b.Num("investment_band", d.InvestmentBand, 0.01, 10),
-            ChokeExponent = b.Num("choke_exponent", d.ChokeExponent, 0.5, 10),
-            FirmElasticity = b.Num("firm_elasticity", d.FirmElasticity, 0, 5),
-            MaxPriceMultiple = b.Num("max_price_multiple", d.MaxPriceMultiple, 2, 1e4),
+            ExpectationAlpha = b.Num(R.ExpectationAlpha, d.ExpectationAlpha),
+            LongExpectationAlpha = b.Num(R.LongExpectationAlpha, d.LongExpectationAlpha),
+            SellerReserve = b.Num(R.SellerReserve, d.SellerReserve),
+            OfferSpread = b.Num(R.OfferSpread, d.OfferSpread),
+            RestockMonths = b.Num(R.RestockMonths, d.RestockMonths),
+            StockElasticity = b.Num(R.StockElasticity, d.StockElasticity),
+            MinUtilisation = b.Num(R.MinUtilisation, d.MinUtilisation),
+            RiskOnControl = b.Num(R.RiskOnControl, d.RiskOnControl),
+            RiskOnShortage = b.Num(R.RiskOnShortage, d.RiskOnShortage),
+            RiskOnPriceJump = b.Num(R.RiskOnPriceJump, d.RiskOnPriceJump),
+            ApprovalConcentration = b.Num(R.ApprovalConcentration, d.ApprovalConcentration),
+            InvestmentBand = b.Num(R.InvestmentBand, d.InvestmentBand),
+            ChokeExponent = b.Num(R.ChokeExponent, d.ChokeExponent),
+            FirmElasticity = b.Num(R.FirmElasticity, d.FirmElasticity),
+            MaxPriceMultiple = b.Num(R.MaxPriceMultiple, d.MaxPriceMultiple),
         };
         b.Done();
         return r;
@@ -445,6 +494,7 @@ public static class ScenarioCompiler
         List<string> mIds, List<string> cIds, List<string> fIds, List<string> pIds, List<string> oIds)
     {
         var list = new List<ScenarioEvent>();
+        var origin = new List<int>(); // the index under events: of each compiled event
         int M = mIds.Count;
         var n = top.Raw("events");
         if (n is null) return list;
@@ -471,56 +521,58 @@ public static class ScenarioCompiler
                     ev = ev with
                     {
                         Kind = EventKind.ExportRegime, Country = country, Materials = e.Mask("materials", mIds, "material"),
-                        Regime = kind, Value = e.Num("approval", kind == RegimeKind.Licence ? 0.5 : 1, 0, 1), Delay = e.Int("delay", 0, 0, 11),
+                        Regime = kind, Value = e.Num(R.EventApproval, kind == RegimeKind.Licence ? 0.5 : 1), Delay = e.Int(R.EventDelay, 0),
                     };
                     if (dests is not null && country >= 0)
                         for (int d = 0; d < cIds.Count; d++)
-                            if (dests[d] && d != country) list.Add(ev with { Destination = d });
+                            if (dests[d] && d != country) { list.Add(ev with { Destination = d }); origin.Add(i); }
                     e.Done();
                     continue;
                 }
                 case "export_duty":
-                    ev = ev with { Kind = EventKind.ExportDuty, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Num("duty", 0, 0, 10, required: true) };
+                    ev = ev with { Kind = EventKind.ExportDuty, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Num(R.EventDuty, 0, required: true) };
                     break;
                 case "export_quota":
-                    ev = ev with { Kind = EventKind.ExportQuota, Country = e.Ref("country", cIds, "country"), Materials = e.Has("materials") ? e.Mask("materials", mIds, "material") : AllMaterials(e, M), Value = e.Has("tonnes_reo") ? e.Num("tonnes_reo", 0, 0) : Lift(e, "tonnes_reo") };
+                    ev = ev with { Kind = EventKind.ExportQuota, Country = e.Ref("country", cIds, "country"), Materials = e.Has("materials") ? e.Mask("materials", mIds, "material") : AllMaterials(e, M), Value = e.Has("tonnes_reo") ? e.Num(R.EventQuota, 0) : Lift(e, "tonnes_reo") };
                     break;
                 case "embedded_rule":
-                    ev = ev with { Kind = EventKind.EmbeddedRule, Country = e.Ref("country", cIds, "country"), Value = e.Has("share") ? e.Num("share", 0, 0, 1) : Lift(e, "share") };
+                    ev = ev with { Kind = EventKind.EmbeddedRule, Country = e.Ref("country", cIds, "country"), Value = e.Has("share") ? e.Num(R.EventShare, 0) : Lift(e, "share") };
                     break;
                 case "capacity_project":
-                    ev = ev with { Kind = EventKind.CapacityProject, Firm = e.Ref("firm", fIds, "firm"), Value = e.Num("capacity", 0, 0, required: true), Delay = e.Int("lead_months", 0, 0, 600), Ramp = e.Int("ramp_months", 1, 1, 600) };
+                    ev = ev with { Kind = EventKind.CapacityProject, Firm = e.Ref("firm", fIds, "firm"), Value = e.Num(R.EventCapacity, 0, required: true), Delay = e.Int(R.EventLead, 0), Ramp = e.Int(R.EventRamp, 1) };
                     break;
                 case "offtake_break":
                     ev = ev with { Kind = EventKind.OfftakeBreak, Firm = e.Ref("offtake", oIds, "offtake deal") };
                     break;
                 case "stockpile":
-                    ev = ev with { Kind = EventKind.StockpileTarget, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Num("target", 0, 0, required: true), Value2 = e.Num("fill_rate", 0, 0, required: true) };
+                    ev = ev with { Kind = EventKind.StockpileTarget, Country = e.Ref("country", cIds, "country"), Materials = e.Mask("materials", mIds, "material"), Value = e.Num(R.EventStockpileTarget, 0, required: true), Value2 = e.Num(R.EventFillRate, 0, required: true) };
                     break;
                 case "capex_subsidy":
-                    ev = ev with { Kind = EventKind.CapexSubsidy, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Num("share", 0, 0, 1, required: true) };
+                    ev = ev with { Kind = EventKind.CapexSubsidy, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Num(R.EventShare, 0, required: true) };
                     break;
                 case "rnd_funding":
-                    ev = ev with { Kind = EventKind.RndFunding, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Material = e.Has("material") ? e.Ref("material", mIds, "material") : NoRef(e, "material"), Value = e.Num("firms", 0, 0), Value2 = e.Num("sectors", 0, 0) };
+                    ev = ev with { Kind = EventKind.RndFunding, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Material = e.Has("material") ? e.Ref("material", mIds, "material") : NoRef(e, "material"), Value = e.Num(R.EventRndFirms, 0), Value2 = e.Num(R.EventRndSectors, 0) };
                     break;
                 case "announcement":
                 {
                     int country = e.Ref("country", cIds, "country");
                     var dests = e.Mask("to", cIds, "country");
-                    ev = ev with { Kind = EventKind.Announcement, Country = country, Value = e.Num("weight", 1, 0, 1), IsConfrontation = true };
+                    ev = ev with { Kind = EventKind.Announcement, Country = country, Value = e.Num(R.EventWeight, 1), IsConfrontation = true };
                     if (dests is not null && country >= 0)
                         for (int d = 0; d < cIds.Count; d++)
-                            if (dests[d] && d != country) list.Add(ev with { Destination = d });
+                            if (dests[d] && d != country) { list.Add(ev with { Destination = d }); origin.Add(i); }
                     e.Done();
                     continue;
                 }
                 case "production_quota":
-                    ev = ev with { Kind = EventKind.ProductionQuota, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Has("tonnes") ? e.Num("tonnes", 0, 0) : Lift(e, "tonnes") };
+                    ev = ev with { Kind = EventKind.ProductionQuota, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Has("tonnes") ? e.Num(R.EventProductionQuota, 0) : Lift(e, "tonnes") };
                     break;
             }
             e.Done();
             list.Add(ev);
+            origin.Add(i);
         }
+        EventConflicts.Report(list, origin, n.Items, errors, cal, mIds, cIds, pIds);
         // stable sort by month keeps file order within a month
         return list.Select((ev, i) => (ev, i)).OrderBy(x => x.ev.Month).ThenBy(x => x.i).Select(x => x.ev).ToList();
     }
@@ -561,7 +613,17 @@ public static class ScenarioCompiler
             }
             ds.Str("source");
             ds.Done();
-            if (dist is not null) list.Add(new UncertainParameter(path, dist, a, b, c, nominal, betaMax));
+            if (dist is null) continue;
+            var p = new UncertainParameter(path, dist, a, b, c, nominal, betaMax);
+            if (NumberRanges.For(path) is { } range && !errors.Any(e => e.Path.StartsWith($"uncertain.{path}", StringComparison.Ordinal)))
+            {
+                var (low, high) = p.Support;
+                if (range.Whole)
+                    u.Error(ds.Node, path, $"{range.Key} is a whole number and cannot be sampled; expected a parameter that takes any number in a range");
+                else if (!(range.Contains(low) && range.Contains(high)))
+                    u.Error(ds.Node, path, $"a batch draws from {NumberRanges.Format(low, exact: false)} to {NumberRanges.Format(high, exact: false)} (the {UncertainParameter.TailProbability:0e0} and 1 - {UncertainParameter.TailProbability:0e0} quantiles); expected draws within the parameter's range, {range.Text}");
+            }
+            list.Add(p);
         }
         return list;
     }

@@ -312,7 +312,13 @@ internal static class BatchCommands
 
     static BatchScenario? LoadScenario(string path, IReadOnlyList<string> overrides)
     {
-        try { return BatchScenario.Load(path, overrides); }
+        try
+        {
+            var s = BatchScenario.Load(path, overrides);
+            foreach (var p in s.Fixed)
+                Console.WriteLine($"note: --set fixes {p} for this batch: it is declared under uncertain: but is not sampled, every run uses the value set");
+            return s;
+        }
         catch (ScenarioException e)
         {
             Console.Error.WriteLine($"error: {path} is not a valid scenario ({e.Errors.Count} problem{(e.Errors.Count == 1 ? "" : "s")}):");
@@ -395,6 +401,12 @@ internal static class BatchCommands
         if (!outcome.Complete)
         {
             Console.WriteLine($"interrupted with {stored} of {planned} runs stored; continue with: rareearth batch --resume {dbPath}");
+            return Common.Failed;
+        }
+        if (outcome.FailedNow > 0 && job.Store.Scalar<long>("SELECT count(*) FROM runs WHERE status = 'ok'") == 0)
+        {
+            var first = job.Store.Rows("SELECT error FROM runs WHERE status = 'failed' ORDER BY run_index LIMIT 1").FirstOrDefault()?[0];
+            Console.Error.WriteLine($"error: all {stored} runs failed, nothing to report; the first error: {first?.ToString()?.ReplaceLineEndings(" ")}");
             return Common.Failed;
         }
         if (job.Shard is { } done1)

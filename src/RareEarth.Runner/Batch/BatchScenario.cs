@@ -20,6 +20,12 @@ public sealed class BatchScenario
     /// <summary>The nominal scenario (no sampled values) compiled from <see cref="Text"/>.</summary>
     public required CompiledScenario Nominal { get; init; }
 
+    /// <summary>
+    /// Uncertain parameters that the batch's --set overrides fixed: they are not sampled (the resolved
+    /// text no longer declares them), so every run uses the value set. Empty for a resumed batch.
+    /// </summary>
+    public IReadOnlyList<string> Fixed { get; init; } = Array.Empty<string>();
+
     /// <summary>Loads and validates a scenario file with overrides; throws <see cref="ScenarioException"/> listing every problem.</summary>
     public static BatchScenario Load(string path, IReadOnlyList<string> overrides)
     {
@@ -28,7 +34,11 @@ public sealed class BatchScenario
         var s = FromText(text, path, overrides);
         if (s.Hash != compiled.Document.Hash())
             throw new InvalidOperationException($"the resolved scenario of {path} does not read back to itself (hash {compiled.Document.Hash()} vs {s.Hash}); cannot run a batch from it");
-        return s;
+        return new BatchScenario
+        {
+            File = s.File, Overrides = s.Overrides, Text = s.Text, Hash = s.Hash, Document = s.Document, Nominal = s.Nominal,
+            Fixed = compiled.Fixed,
+        };
     }
 
     /// <summary>Rebuilds the batch scenario from stored text (resume, report).</summary>

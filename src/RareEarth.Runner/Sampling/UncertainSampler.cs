@@ -25,7 +25,8 @@ public static class UncertainSampler
         var list = new List<KeyValuePair<string, string>>(parameters.Count);
         for (int i = 0; i < parameters.Count; i++)
         {
-            double u = Math.Clamp(unit[i], 1e-12, 1 - 1e-12);
+            // the tails validation checks against each parameter's range (UncertainParameter.Support)
+            double u = Math.Clamp(unit[i], UncertainParameter.TailProbability, 1 - UncertainParameter.TailProbability);
             double v = DistributionOf(parameters[i]).Quantile(u);
             list.Add(new(parameters[i].Path, Format(v)));
         }

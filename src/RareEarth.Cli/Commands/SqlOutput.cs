@@ -29,6 +29,8 @@ public static class SqlOutput
     const int MeasuredRows = 100;
     /// <summary>A column that must shrink to fit keeps at least this many characters (or its whole name).</summary>
     const int NarrowestColumn = 8;
+    /// <summary>Between the columns of a table: two spaces, or one where two would make a value not fit.</summary>
+    const string Gap = "  ", NarrowGap = " ";
 
     /// <summary>Writes the rows; returns the number written.</summary>
     public static long Write(DbDataReader reader, TextWriter output, SqlFormat format, long? limit, int width) => format switch
@@ -54,7 +56,10 @@ public static class SqlOutput
         var page = new List<string[]>();
         while (page.Count < Math.Min(limit, MeasuredRows) && r.Read()) page.Add(Cells(r));
 
-        var widths = Widths(names, page, width);
+        // whole values two spaces apart, else one space apart, else values cut (two spaces apart), else records
+        var widths = Widths(names, right, page, width, Gap.Length, shrink: false) ?? Widths(names, right, page, width, NarrowGap.Length, shrink: false)
+                     ?? Widths(names, right, page, width, Gap.Length, shrink: true);
+        string gap = widths is not null && widths.Sum() + Gap.Length * (n - 1) <= width ? Gap : NarrowGap;
         bool cut = false;
         long shown = 0;
         void Row(string[] cells)
@@ -65,15 +70,20 @@ public static class SqlOutput
                 int nameWidth = names.Max(x => x.Length), valueWidth = Math.Max(width - nameWidth - 3, 10);
                 string title = $"-[ row {shown} ]";
                 w.WriteLine(title + new string('-', Math.Max(0, Math.Min(width, nameWidth + 3 + valueWidth) - title.Length)));
-                for (int k = 0; k < n; k++) w.WriteLine(names[k].PadRight(nameWidth) + " | " + Fit(cells[k], valueWidth, false, ref cut).TrimEnd());
+                for (int k = 0; k < n; k++)
+                    w.WriteLine((names[k].PadRight(nameWidth) + " | " + (right[k] ? cells[k] : Fit(cells[k], valueWidth, false, ref cut))).TrimEnd());
             }
-            else w.WriteLine(Line(cells, widths, right, ref cut));
+            else w.WriteLine(Line(cells, widths, right, gap, ref cut));
         }
         if (widths is not null)
         {
-            bool none = false;
-            w.WriteLine(Line(names, widths, new bool[n], ref none));
-            w.WriteLine(string.Join("-+-", widths.Select(x => new string('-', x))));
+            var header = names.Select((name, k) => Wrap(name, widths[k])).ToArray();
+            for (int line = 0, lines = header.Max(h => h.Count); line < lines; line++)
+            {
+                bool none = false;
+                w.WriteLine(Line(header.Select(h => line < h.Count ? h[line] : "").ToArray(), widths, new bool[n], gap, ref none));
+            }
+            w.WriteLine(string.Join(gap, widths.Select(x => new string('-', x))));
         }
         foreach (var cells in page) Row(cells);
         while (shown < limit && r.Read()) Row(Cells(r));
@@ -87,22 +97,25 @@ public static class SqlOutput
     }
 
     /// <summary>
-    /// Column widths for an aligned table within <paramref name="width"/>, or null when even the names do not fit
-    /// (then each row is printed as a record). Columns wider than the space share it: the widest shrink first.
+    /// Column widths for an aligned table within <paramref name="width"/>, or null when it cannot be done without
+    /// cutting a word of a name or a number (then each row is printed as a record). Columns wider than the space
+    /// share it, the widest shrinking first: a name wraps onto more lines after a '_', '.', '-' or space, a text value
+    /// is cut (not below <see cref="NarrowestColumn"/> characters), a number never.
     /// </summary>
-    static int[]? Widths(string[] names, List<string[]> page, int width)
+    static int[]? Widths(string[] names, bool[] numbers, List<string[]> page, int width, int gapWidth, bool shrink)
     {
-        int n = names.Length, borders = 3 * (n - 1);
+        int n = names.Length, borders = gapWidth * (n - 1);
         var natural = new int[n];
         var least = new int[n];
         for (int k = 0; k < n; k++)
         {
             natural[k] = names[k].Length;
             foreach (var row in page) natural[k] = Math.Max(natural[k], row[k].Length);
-            least[k] = Math.Max(names[k].Length, Math.Min(natural[k], NarrowestColumn));
+            int cells = page.Count == 0 ? 0 : page.Max(row => row[k].Length);
+            least[k] = Math.Max(Words(names[k]).Max(x => x.Length), numbers[k] ? cells : Math.Min(cells, NarrowestColumn));
         }
         if (natural.Sum() + borders <= width) return natural;
-        if (least.Sum() + borders > width) return null;
+        if (!shrink || least.Sum() + borders > width) return null;
         // the largest cap c such that every column min(natural, max(least, c)) wide fits
         int lo = 0, hi = natural.Max();
         while (lo < hi)
@@ -111,15 +124,48 @@ public static class SqlOutput
             if (Enumerable.Range(0, n).Sum(k => Math.Max(least[k], Math.Min(natural[k], c))) + borders <= width) lo = c;
             else hi = c - 1;
         }
-        return Enumerable.Range(0, n).Select(k => Math.Max(least[k], Math.Min(natural[k], lo))).ToArray();
+        // each column then as narrow as its wrapped name and its (cut) values allow
+        return Enumerable.Range(0, n).Select(k =>
+        {
+            int w = Math.Max(least[k], Math.Min(natural[k], lo));
+            int cells = page.Count == 0 ? 0 : page.Max(row => row[k].Length);
+            return Math.Max(Wrap(names[k], w).Max(x => x.Length), Math.Min(cells, w));
+        }).ToArray();
     }
 
-    static string Line(string[] cells, int[] widths, bool[] right, ref bool cut)
+    /// <summary>A name in pieces that each end after a '_', '.', '-' or space (the last one at the name's end).</summary>
+    static List<string> Words(string name)
+    {
+        var words = new List<string>();
+        int from = 0;
+        for (int i = 0; i < name.Length; i++)
+            if (name[i] is '_' or '.' or '-' or ' ' && i + 1 < name.Length)
+            {
+                words.Add(name[from..(i + 1)]);
+                from = i + 1;
+            }
+        words.Add(name[from..]);
+        return words;
+    }
+
+    /// <summary>A name on as few lines of <paramref name="width"/> as its words allow.</summary>
+    static List<string> Wrap(string name, int width)
+    {
+        var lines = new List<string> { "" };
+        foreach (var word in Words(name))
+        {
+            if (lines[^1].Length > 0 && lines[^1].Length + word.Length > width) lines.Add("");
+            lines[^1] += word;
+        }
+        return lines;
+    }
+
+    static string Line(string[] cells, int[] widths, bool[] right, string gap, ref bool cut)
     {
         var sb = new StringBuilder();
         for (int k = 0; k < cells.Length; k++)
         {
-            if (k > 0) sb.Append(" | ");
+            if (k > 0) sb.Append(gap);
             sb.Append(Fit(cells[k], widths[k], right[k], ref cut));
         }
         return sb.ToString().TrimEnd();

@@ -55,10 +55,29 @@ public class SqlOutputTests(SqlOutputTests.Store store) : IClassFixture<SqlOutpu
     {
         var text = Output("SELECT 7 AS run_index, 'ok' AS status, repeat('the reason a run failed ', 20) AS error", SqlFormat.Table, width: 60);
         var lines = Lines(text);
-        Assert.Equal("run_index | status | error", lines[0].TrimEnd());
+        Assert.Equal("run_index  status  error", lines[0].TrimEnd());
         Assert.All(lines, l => Assert.True(l.Length <= 60, l));
-        Assert.StartsWith("        7 | ok     | the reason a run failed", lines[2]); // numbers right-aligned
+        Assert.StartsWith("        7  ok      the reason a run failed", lines[2]); // numbers right-aligned
         Assert.EndsWith("…", lines[2]);
+    }
+
+    [Fact]
+    public void LongNamesWrapAtTheirUnderscoresAndNumbersStayWhole()
+    {
+        var names = new[] { "run_index", "status", "peak_price_multiple_dy_oxide_ROW", "total_cost_usd_CN", "countries.JP.hoarding_gain" };
+        var text = Output("SELECT 0 AS run_index, 'ok' AS status, 6.78657::DOUBLE AS peak_price_multiple_dy_oxide_ROW, " +
+                          "12679300000::DOUBLE AS total_cost_usd_CN, 1.24::DOUBLE AS \"countries.JP.hoarding_gain\"", SqlFormat.Table, width: 60);
+        var lines = text.Split('\n');
+        Assert.All(lines, l => Assert.True(l.Length <= 60, l));
+        int dashes = Array.FindIndex(lines, l => l.StartsWith("---", StringComparison.Ordinal));
+        Assert.True(dashes > 1, text); // a header on more than one line
+        // each column spans its dashes; its header lines joined give its whole name
+        var spans = System.Text.RegularExpressions.Regex.Matches(lines[dashes], "-+").Select(m => (m.Index, m.Length)).ToList();
+        Assert.Equal(names.Length, spans.Count);
+        for (int k = 0; k < names.Length; k++)
+            Assert.Equal(names[k], string.Concat(lines[..dashes].Select(l => l.PadRight(60).Substring(spans[k].Index, spans[k].Length).Trim())));
+        Assert.Contains("1.26793E+10", lines[dashes + 1]);
+        Assert.DoesNotContain("…", text);
     }
 
     [Fact]
@@ -145,9 +164,11 @@ public class SqlOutputTests(SqlOutputTests.Store store) : IClassFixture<SqlOutpu
         foreach (var column in new[] { "scenario_text", "engine_version", "schema_version", "command_line", "shock_month" })
             Assert.Contains(lines, l => l.StartsWith(column + " ", StringComparison.Ordinal));
 
-        (exit, _, var describe, err) = Run(env, "sql", store.Db, "DESCRIBE runs_wide", "--format", "table");
+        // a terminal of 80 columns holds every column name whole
+        (exit, _, var describe, err) = Run(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "sql", store.Db, "DESCRIBE runs_wide", "--format", "table");
         Assert.True(exit == 0, err);
-        Assert.All(Lines(describe), l => Assert.True(l.Length <= 100, l));
+        Assert.All(Lines(describe), l => Assert.True(l.Length <= 80, l));
+        Assert.DoesNotContain("…", describe);
         foreach (var name in new[] { "peak_price_multiple_ndfeb_magnet_ROW", "decoupling_months_50_JP_ndfeb_magnet", "countries.JP.hoarding_gain" })
             Assert.Contains(Lines(describe), l => l.StartsWith(name + " ", StringComparison.Ordinal));
     }

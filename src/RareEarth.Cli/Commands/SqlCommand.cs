@@ -25,7 +25,7 @@ internal static class SqlCommand
                           "csv (the default when the output is redirected) or json (JSON Lines: one object per row)",
         };
         format.AcceptOnlyFromAmong("table", "csv", "json");
-        var limit = new Option<long?>("--limit") { Description = $"Write at most N rows (default: {SqlOutput.DefaultTableRows} for table, all for csv and json)" };
+        var limit = new Option<long?>("--limit") { Description = $"Write at most N rows (default: {SqlOutput.DefaultTableRows} for table, all for csv and json)", HelpName = "N" };
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<long?>() is < 1) r.AddError("--limit must be at least 1");

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using RareEarth.Runner.Store;
 
 namespace RareEarth.Cli;
 
@@ -185,8 +186,40 @@ public static class SqlOutput
     static string[] Cells(DbDataReader r)
     {
         var cells = new string[r.FieldCount];
-        for (int k = 0; k < cells.Length; k++) cells[k] = r.IsDBNull(k) ? "" : Shown(Text(r.GetValue(k)));
+        for (int k = 0; k < cells.Length; k++) cells[k] = Shown(Text(Get(r, k)));
         return cells;
+    }
+
+    /// <summary>
+    /// A value as DuckDB.NET reads it (null for NULL). A list holding NULLs, which DuckDB.NET reads only as a list of a
+    /// nullable type, is read so; a value it cannot read at all is a one-line error that says to cast it.
+    /// </summary>
+    static object? Get(DbDataReader r, int k)
+    {
+        if (r.IsDBNull(k)) return null;
+        try { return r.GetValue(k); }
+        catch (InvalidCastException) when (ListOfNullable(r, k) is { } list) { return list; }
+        catch (Exception e) when (e is InvalidCastException or NotSupportedException)
+        {
+            throw new QueryRefusedException($"cannot show the values of column {Shown(r.GetName(k))} ({r.GetDataTypeName(k)}: {e.Message}); cast them, e.g. {Shown(r.GetName(k))}::VARCHAR");
+        }
+    }
+
+    static object? ListOfNullable(DbDataReader r, int k)
+    {
+        try
+        {
+            var type = r.GetFieldType(k);
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(List<>)) return null;
+            var element = type.GetGenericArguments()[0];
+            if (!element.IsValueType || Nullable.GetUnderlyingType(element) is not null) return null;
+            var nullable = typeof(List<>).MakeGenericType(typeof(Nullable<>).MakeGenericType(element));
+            return typeof(DbDataReader).GetMethod(nameof(DbDataReader.GetFieldValue))!.MakeGenericMethod(nullable).Invoke(r, new object[] { k });
+        }
+        catch (Exception e) when (e is System.Reflection.TargetInvocationException or InvalidCastException or NotSupportedException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     static bool IsNumber(DbDataReader r, int k)
@@ -253,7 +286,7 @@ public static class SqlOutput
         var fields = new string[r.FieldCount];
         while (rows < limit && r.Read())
         {
-            for (int k = 0; k < fields.Length; k++) fields[k] = r.IsDBNull(k) ? "" : Field(Exact(r.GetValue(k)));
+            for (int k = 0; k < fields.Length; k++) fields[k] = Field(Exact(Get(r, k)));
             w.WriteLine(string.Join(',', fields));
             rows++;
         }
@@ -278,7 +311,7 @@ public static class SqlOutput
                 for (int k = 0; k < names.Length; k++)
                 {
                     j.WritePropertyName(names[k]);
-                    Value(j, r.IsDBNull(k) ? null : r.GetValue(k));
+                    Value(j, Get(r, k));
                 }
                 j.WriteEndObject();
             }

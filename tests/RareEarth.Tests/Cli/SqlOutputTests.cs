@@ -3,6 +3,7 @@ using System.Text.Json;
 using DuckDB.NET.Data;
 using RareEarth.Cli;
 using RareEarth.Runner.Batch;
+using RareEarth.Runner.Store;
 using RareEarth.Tests.Batch;
 
 namespace RareEarth.Tests.Cli;
@@ -121,6 +122,16 @@ public class SqlOutputTests(SqlOutputTests.Store store) : IClassFixture<SqlOutpu
             Assert.Equal(JsonValueKind.Null, o.GetProperty("n").ValueKind);
             Assert.Equal("2025-04-01", o.GetProperty("d").GetString());
         }
+    }
+
+    [Fact]
+    public void ListsWithNullsAreShownAndWhatCannotBeReadIsOneLine()
+    {
+        Assert.Equal("v\n\"[NULL, 1]\"\n", Output("SELECT [NULL, 1] AS v", SqlFormat.Csv));
+        Assert.Equal("{\"v\":[1.5,null]}\n", Output("SELECT [1.5, NULL]::DOUBLE[] AS v", SqlFormat.Json));
+        var e = Assert.Throws<QueryRefusedException>(() => Output("SELECT [[1, NULL]] AS v", SqlFormat.Json));
+        Assert.Contains("v::VARCHAR", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     // ------------------------------------------------------------------ the command line

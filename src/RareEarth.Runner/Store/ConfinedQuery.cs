@@ -139,11 +139,11 @@ public static class ConfinedQuery
         string where = sql is not null && Position(message, sql) is var (line, column) ? $"query:{line}:{column}: " : "";
         if (first.Contains("file system operations are disabled", StringComparison.Ordinal) ||
             first.Contains("Loading external extensions is disabled", StringComparison.Ordinal))
-            return $"{where}refused: {first} (sql reads only its store: no other files, COPY, EXPORT, ATTACH, INSTALL or LOAD)";
+            return $"{where}refused: {first} (a query reads only its store: no other file, COPY, EXPORT, ATTACH, INSTALL or LOAD)";
         if (first.Contains("the configuration has been locked", StringComparison.Ordinal))
-            return $"{where}refused: {first} (sql runs with fixed settings: no SET, RESET or PRAGMA that changes one)";
-        if (first.Contains("attached in read-only mode", StringComparison.Ordinal) || first.Contains("read-only mode", StringComparison.Ordinal))
-            return $"{where}refused: {first} (sql only reads the store)";
+            return $"{where}refused: {first} (a query runs with fixed settings: no SET, RESET or PRAGMA that changes one)";
+        if (first.Contains("read-only mode", StringComparison.Ordinal))
+            return $"{where}refused: {first} (a query only reads the store)";
         return where + first;
     }
 

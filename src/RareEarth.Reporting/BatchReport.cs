@@ -28,6 +28,9 @@ public static class BatchReport
 
     public static BatchReportResult Write(BatchStore store, string dir, string? where = null)
     {
+        // a condition the user wrote is checked first (one expression, nothing written yet) and runs on the store
+        // confined: no file, COPY or second statement can get in through it (ConfinedQuery)
+        string? whereSql = string.IsNullOrWhiteSpace(where) ? null : ConfinedQuery.Condition(store, where, "runs_wide");
         var plan = store.ReadPlan();
         var charts = new List<string>();
         var warnings = new List<string>();
@@ -152,7 +155,7 @@ public static class BatchReport
         {
             md.AppendLine("## Scenario discovery (PRIM)");
             md.AppendLine();
-            box = Prim(store, plan, metrics, where, chartDir, charts, md, warnings);
+            box = Prim(store, plan, metrics, where, whereSql, chartDir, charts, md, warnings);
         }
 
         md.AppendLine("## Reproducing a run");
@@ -419,7 +422,7 @@ public static class BatchReport
 
     // ------------------------------------------------------------------ PRIM
 
-    static PrimBox? Prim(BatchStore store, BatchPlan plan, List<MetricRow> metrics, string? where, string chartDir, List<string> charts,
+    static PrimBox? Prim(BatchStore store, BatchPlan plan, List<MetricRow> metrics, string? where, string? whereSql, string chartDir, List<string> charts,
         StringBuilder md, List<string> warnings)
     {
         int d = plan.Parameters.Count;
@@ -430,7 +433,7 @@ public static class BatchReport
             return null;
         }
         string condition, described;
-        if (!string.IsNullOrWhiteSpace(where)) { condition = where; described = $"`{where}`"; }
+        if (whereSql is not null) { condition = whereSql; described = $"`{where}`"; }
         else
         {
             var focus = store.Rows("SELECT material FROM series_keys WHERE metric = 'shortage_share' ORDER BY series_id LIMIT 1").Select(r => (string)r[0]!).FirstOrDefault();
@@ -449,7 +452,7 @@ public static class BatchReport
         catch (DuckDB.NET.Data.DuckDBException e)
         {
             var columns = string.Join(", ", metrics.Select(m => m.Name).Concat(plan.Parameters.Select(p => BatchStore.Q(p.Name))));
-            throw new ArgumentException($"--where \"{condition}\" is not a valid condition on runs_wide: {e.Message.Split('\n')[0]}. Columns: {columns}", e);
+            throw new ArgumentException($"--where \"{where ?? condition}\" is not a valid condition on runs_wide: {ConfinedQuery.Explain(e)}. Columns: {columns}", e);
         }
         int n = rows.Count;
         var x = new double[n, d];

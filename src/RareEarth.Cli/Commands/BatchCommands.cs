@@ -14,7 +14,7 @@ namespace RareEarth.Cli;
 /// </summary>
 internal static class BatchCommands
 {
-    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Compare(), Sql() };
+    public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Compare(), SqlCommand.Create() };
 
     static Option<int> ThreadsOption() => new("--threads")
     {
@@ -215,57 +215,6 @@ internal static class BatchCommands
         return cmd;
     }
 
-    // ------------------------------------------------------------------ sql
-
-    static Command Sql()
-    {
-        var db = new Argument<string>("db") { Description = "Results store (DuckDB file) written by batch or sweep" };
-        var query = new Argument<string>("query") { Description = "A SQL query (DuckDB dialect), e.g. \"SELECT count(*) FROM runs WHERE status = 'ok'\"" };
-        var format = new Option<string>("--format") { Description = "table (aligned, for reading) or csv (for piping)", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv");
-        var cmd = new Command("sql", "Query a results store read-only; tables and views are documented in docs/results.md.") { db, query, format };
-        cmd.SetAction(parse =>
-        {
-            return ReadingStores(() =>
-            {
-                using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
-                var (columns, rows) = store.Query(parse.GetValue(query)!);
-                if (parse.GetValue(format) == "csv") Console.Write(Csv(columns, rows));
-                else
-                {
-                    var table = new Table().Border(TableBorder.Simple);
-                    foreach (var c in columns) table.AddColumn(Markup.Escape(c));
-                    foreach (var r in rows) table.AddRow(r.Select(v => Markup.Escape(Text(v))).ToArray());
-                    AnsiConsole.Write(table);
-                    Console.WriteLine($"{rows.Count} row{(rows.Count == 1 ? "" : "s")}");
-                }
-                return Common.Ok;
-            });
-        });
-        return cmd;
-    }
-
-    static string Text(object? v) => v switch
-    {
-        null => "",
-        double d => d.ToString("G6", CultureInfo.InvariantCulture),
-        float f => f.ToString("G6", CultureInfo.InvariantCulture),
-        DateTime t => t.TimeOfDay == TimeSpan.Zero ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable e and not string => "[" + string.Join(", ", e.Cast<object?>().Select(Text)) + "]",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => v.ToString() ?? "",
-    };
-
-    static string Csv(string[] columns, List<object?[]> rows)
-    {
-        static string Field(string s) => s.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-        var sb = new System.Text.StringBuilder();
-        sb.AppendLine(string.Join(',', columns.Select(Field)));
-        foreach (var r in rows) sb.AppendLine(string.Join(',', r.Select(v => Field(v is double d ? d.ToString("R", CultureInfo.InvariantCulture) : Text(v)))));
-        return sb.ToString();
-    }
-
     // ------------------------------------------------------------------ report
 
     static Command Report()
@@ -300,7 +249,7 @@ internal static class BatchCommands
     /// Runs a command that reads or writes results stores; a missing or foreign file, a store of another batch,
     /// bad SQL (--where, sql) or an unreadable scenario in a store ends it with "error: ..." and exit code 2.
     /// </summary>
-    static int ReadingStores(Func<int> body)
+    internal static int ReadingStores(Func<int> body)
     {
         try { return body(); }
         catch (Exception e) when (e is IOException or InvalidDataException or ScenarioException or ArgumentException or DuckDB.NET.Data.DuckDBException)

@@ -56,6 +56,9 @@ public sealed class BatchStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The open connection, for <see cref="ConfinedQuery"/>.</summary>
+    internal DuckDBConnection Connection => _c;
+
     BatchStore(string path, bool readOnly)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -493,19 +496,24 @@ public sealed class BatchStore : IDisposable
         return list;
     }
 
-    /// <summary>Any read query (the <c>sql</c> command): column names and rows, values as DuckDB returns them (DBNull as null).</summary>
+    /// <summary>
+    /// A query a user wrote, confined to this store (<see cref="ConfinedQuery"/>), with its rows in memory: for small
+    /// results (the <c>sql</c> command streams them instead). Values as DuckDB returns them, DBNull as null.
+    /// </summary>
     public (string[] Columns, List<object?[]> Rows) Query(string sql)
     {
-        using var cmd = Command(sql);
-        using var r = cmd.ExecuteReader();
-        var columns = Enumerable.Range(0, r.FieldCount).Select(r.GetName).ToArray();
+        string[] columns = Array.Empty<string>();
         var list = new List<object?[]>();
-        while (r.Read())
+        ConfinedQuery.Read(this, sql, r =>
         {
-            var row = new object?[r.FieldCount];
-            for (int k = 0; k < row.Length; k++) row[k] = r.IsDBNull(k) ? null : r.GetValue(k);
-            list.Add(row);
-        }
+            columns = Enumerable.Range(0, r.FieldCount).Select(r.GetName).ToArray();
+            while (r.Read())
+            {
+                var row = new object?[r.FieldCount];
+                for (int k = 0; k < row.Length; k++) row[k] = r.IsDBNull(k) ? null : r.GetValue(k);
+                list.Add(row);
+            }
+        });
         return (columns, list);
     }
 

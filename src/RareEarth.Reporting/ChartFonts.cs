@@ -48,6 +48,13 @@ public static class ChartFonts
         plt.Legend.SetBestFontOnEachRender = false;
     }
 
+    /// <summary>Draws the plot's title in the bold face of the shipped font (ScottPlot's Bold flag does not reach a typeface set by Apply).</summary>
+    public static void BoldTitle(Plot plt)
+    {
+        plt.Axes.Title.Label.Bold = true;
+        plt.Axes.Title.Label.Font = Typeface(bold: true);
+    }
+
     /// <summary>The shipped typeface (regular or bold), loaded from the assembly's resources.</summary>
     public static SKTypeface Typeface(bool bold) => Resolver.Load(bold);
 

@@ -83,7 +83,9 @@ public static class BatchCompare
         md.AppendLine();
 
         // ---- who pays: every country's cost, and the restricting country's lost export revenue
-        var costs = comparisons.Where(c => c.Name.StartsWith("total_cost_usd_", StringComparison.Ordinal) || c.Name.StartsWith("lost_export_revenue_usd_", StringComparison.Ordinal)).ToList();
+        var allCosts = comparisons.Where(c => c.Name.StartsWith("total_cost_usd_", StringComparison.Ordinal) || c.Name.StartsWith("lost_export_revenue_usd_", StringComparison.Ordinal)).ToList();
+        static bool Zero(double[] q) => q.All(v => !double.IsFinite(v) || v == 0);
+        var costs = allCosts.Where(c => !(Zero(c.A) && Zero(c.B))).ToList();
         if (costs.Count > 0)
         {
             var png = BatchCharts.PanelBars(chartDir, "compare_costs", "What the confrontation costs each side: median, bars 5-95% of the runs (each panel its own scale)", "USD",
@@ -95,6 +97,11 @@ public static class BatchCompare
             md.AppendLine();
             md.AppendLine($"![costs by country](charts/{Path.GetFileName(png)})");
             md.AppendLine();
+            if (costs.Count < allCosts.Count)
+            {
+                md.AppendLine($"Not drawn, because they are zero in every run of both batches: {string.Join(", ", allCosts.Except(costs).Select(c => $"`{c.Name}`"))}.");
+                md.AppendLine();
+            }
         }
 
         // ---- over time: both batches' fans on one chart

@@ -213,7 +213,7 @@ public static class BatchReport
             var lines = rows.GroupBy(r => Convert.ToDouble(r[1], CultureInfo.InvariantCulture)).Take(8).Select(grp =>
             {
                 var list = grp.ToList();
-                double[] Col(int k) => list.Select(r => r[k] is null ? double.NaN : scale * Convert.ToDouble(r[k], CultureInfo.InvariantCulture)).ToArray();
+                double[] Col(int k) => list.Select(r => r[k] is null ? double.NaN : (k >= 2 ? scale : 1) * Convert.ToDouble(r[k], CultureInfo.InvariantCulture)).ToArray();
                 string label = gName is null ? "median (band: 5-95%)" : $"{gName} = {G(grp.Key)}";
                 return new SweepLine(label, Col(0), Col(2), Col(3), Col(4));
             }).ToList();
@@ -239,7 +239,7 @@ public static class BatchReport
     /// A chart's words for a summary metric, from its definition: a title a reader understands, the factor that turns
     /// the stored value into the plotted one (shares become percentages) and the plotted unit.
     /// </summary>
-    internal static (string Title, double Scale, string Unit) MetricChartText(string kind, string? material, string? country, string unit, string description)
+    public static (string Title, double Scale, string Unit) MetricChartText(string kind, string? material, string? country, string unit, string description)
     {
         string who = string.Join(" ", new[] { country, material }.Where(x => !string.IsNullOrEmpty(x)));
         return kind switch
@@ -301,7 +301,7 @@ public static class BatchReport
     }
 
     /// <summary>True when a fan has no value other than zero: a chart of it would say nothing.</summary>
-    internal static bool AllZero(double[][] bands) => bands.All(b => b.All(v => !double.IsFinite(v) || v == 0));
+    public static bool AllZero(double[][] bands) => bands.All(b => b.All(v => !double.IsFinite(v) || v == 0));
 
     /// <summary>The month index of a date from the start of the horizon (null for none).</summary>
     internal static int? MonthIndex(DateOnly start, DateOnly? date) =>

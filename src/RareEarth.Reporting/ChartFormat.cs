@@ -48,7 +48,7 @@ public static class ChartFormat
         double maxAbs = Math.Max(Math.Abs(low), Math.Abs(high));
         var (factor, shown) = Scale(maxAbs, unit);
         string suffix = shown switch { "" => "", "%" => "%", _ => " " + shown };
-        return v => Number(v / factor) + suffix;
+        return v => Math.Abs(v) < 1e-12 * Math.Max(1, maxAbs) ? "0" : Number(v / factor) + suffix;
     }
 
     /// <summary>A value with its unit, scaled to a readable prefix: Format(7.519e10, "USD") = "75.2 bn USD".</summary>

@@ -117,7 +117,7 @@ public static class ChartRenderer
         plt.Axes.DateTimeTicksBottom();
         int shown = (chart.Window?.To ?? ChartLength(chart) - 1) - (chart.Window?.From ?? 0);
         if (plt.Axes.Bottom.TickGenerator is ScottPlot.TickGenerators.DateTimeAutomatic dates)
-            dates.LabelFormatter = shown > 36 ? d => d.ToString("yyyy", CultureInfo.InvariantCulture) : d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            dates.LabelFormatter = shown > 96 ? d => d.ToString("yyyy", CultureInfo.InvariantCulture) : d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = ChartFormat.Number };
         ChartFonts.Apply(plt);
     }

@@ -28,7 +28,7 @@ public static class BatchCharts
     public static string PrimScatter(string dir, string stem, string title, string xName, string yName,
         double[] xs, double[] ys, bool[] cases, (double Low, double High) xBox, (double Low, double High) yBox)
     {
-        var plt = new Plot();
+        var plt = ChartFonts.NewPlot();
         var caseColor = new ScottPlot.Palettes.Category10().GetColor(3);
         var otherColor = Colors.Gray.WithAlpha(0.5);
         var (cx, cy, ox, oy) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
@@ -55,7 +55,7 @@ public static class BatchCharts
         plt.Title(title);
         plt.XLabel(xName);
         plt.YLabel(yName);
-        plt.ShowLegend(Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         plt.Axes.AutoScale();
         return Save(plt, dir, stem);
     }
@@ -69,7 +69,7 @@ public static class BatchCharts
     public static string GroupedBars(string dir, string stem, string title, string yLabel, IReadOnlyList<string> categories,
         IReadOnlyList<string> groups, IReadOnlyList<IReadOnlyList<double[]>> values, (double Low, double High)? yRange = null)
     {
-        var plt = new Plot();
+        var plt = ChartFonts.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
@@ -97,8 +97,8 @@ public static class BatchCharts
         plt.Axes.Bottom.TickLabelStyle.FontSize = 11;
         plt.Axes.Bottom.TickLabelStyle.Rotation = categories.Count > 8 ? 30 : 0;
         plt.Axes.Bottom.MajorTickStyle.Length = 0;
-        for (int g = 0; g < groups.Count; g++) plt.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g], FillColor = palette.GetColor(g) });
-        plt.ShowLegend(Alignment.UpperRight);
+        for (int g = 0; g < groups.Count; g++) plt.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g], LabelFontName = ChartFonts.Name, FillColor = palette.GetColor(g) });
+        plt.ShowLegend(Edge.Right);
         plt.Title(title);
         plt.YLabel(yLabel);
         plt.Axes.AutoScale();
@@ -115,9 +115,10 @@ public static class BatchCharts
     /// single line), the median over the replications at each grid value with markers, and a band from the
     /// 5th to the 95th percentile. Writes &lt;stem&gt;.png and .svg; returns the PNG path.
     /// </summary>
-    public static string SweepResponse(string dir, string stem, string title, string xName, string yLabel, IReadOnlyList<SweepLine> lines)
+    /// <param name="unit">The unit of the values as plotted ("%", "USD", "months", "× pre-shock"): tick labels carry it, with SI prefixes where large.</param>
+    public static string SweepResponse(string dir, string stem, string title, string xName, string yLabel, IReadOnlyList<SweepLine> lines, string unit = "")
     {
-        var plt = new Plot();
+        var plt = ChartFonts.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         for (int i = 0; i < lines.Count; i++)
         {
@@ -138,22 +139,79 @@ public static class BatchCharts
         plt.Title(title);
         plt.XLabel(xName);
         plt.YLabel(yLabel);
-        // rising curves end top right: keep the legend out of their way
-        bool rising = lines.Count(l => l.Median.Length > 1 && l.Median[^1] > l.Median[0]) * 2 > lines.Count;
-        plt.ShowLegend(rising ? Alignment.UpperLeft : Alignment.UpperRight);
+        plt.ShowLegend(Edge.Right);
         plt.Axes.AutoScale();
         if (plt.Axes.GetLimits().Bottom < 0 && lines.All(l => l.Low.All(v => !double.IsFinite(v) || v >= 0)))
             plt.Axes.SetLimitsY(0, plt.Axes.GetLimits().Top);
+        var lim = plt.Axes.GetLimits();
+        plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = ChartFormat.Ticks(lim.Bottom, lim.Top, unit) };
+        plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = ChartFormat.Number };
         return Save(plt, dir, stem);
+    }
+
+    /// <summary>
+    /// One small panel per category (e.g. per country), each on its own scale so small values stay readable next
+    /// to a large one: a bar per group (median, error bar 5th-95th percentile) labelled with its value in
+    /// <paramref name="unit"/> with an SI prefix ("75.2 bn USD"). Panels are sorted by the largest median, largest
+    /// first. <paramref name="values"/>[group][category] is (p05, p50, p95). Writes &lt;stem&gt;.png and .svg.
+    /// </summary>
+    public static string PanelBars(string dir, string stem, string title, string unit, IReadOnlyList<string> categories,
+        IReadOnlyList<string> groups, IReadOnlyList<IReadOnlyList<double[]>> values)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        var order = Enumerable.Range(0, categories.Count)
+            .OrderByDescending(c => groups.Select((_, g) => Math.Abs(Finite(values[g][c][1]))).Max()).ToList();
+        var plots = new List<Plot>();
+        foreach (int c in order)
+        {
+            var plt = ChartFonts.NewPlot();
+            double lo = 0, hi = 0;
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var q = values[g][c];
+                double v = Finite(q[1]);
+                var bar = plt.Add.Bar(new Bar { Position = g, Value = v, FillColor = palette.GetColor(g), Size = 0.7 });
+                bar.ValueLabelStyle.FontName = ChartFonts.Name;
+                if (double.IsFinite(q[0]) && double.IsFinite(q[2]))
+                {
+                    var zero = new double[] { 0 };
+                    plt.Add.Plottable(new ScottPlot.Plottables.ErrorBar(new double[] { g }, new[] { v }, zero, zero, new[] { Math.Max(0, q[2] - v) }, new[] { Math.Max(0, v - q[0]) })
+                        { LineColor = Colors.Black, LineWidth = 1.5f, CapSize = 6 });
+                    lo = Math.Min(lo, q[0]); hi = Math.Max(hi, q[2]);
+                }
+                lo = Math.Min(lo, v); hi = Math.Max(hi, v);
+            }
+            // the value of each bar as text above (below, for negative values) its error bar
+            double span = Math.Max(hi - lo, 1e-9);
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var q = values[g][c];
+                double v = Finite(q[1]);
+                double at = v >= 0 ? Math.Max(v, Finite(q[2])) + span * 0.04 : Math.Min(v, Finite(q[0])) - span * 0.04;
+                var text = plt.Add.Text(ChartFormat.Format(v, unit), g, at);
+                text.LabelFontName = ChartFonts.Name;
+                text.LabelFontSize = 12;
+                text.LabelAlignment = v >= 0 ? Alignment.LowerCenter : Alignment.UpperCenter;
+            }
+            plt.Title(categories[c], size: 14);
+            plt.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(groups.Select((name, g) => new Tick(g, name)).ToArray());
+            plt.Axes.Bottom.MajorTickStyle.Length = 0;
+            plt.Axes.SetLimitsX(-0.6, groups.Count - 0.4);
+            plt.Axes.SetLimitsY(lo < 0 ? lo - span * 0.2 : 0, hi > 0 ? hi + span * 0.2 : 0 + span * 0.05);
+            var lim = plt.Axes.GetLimits();
+            plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = ChartFormat.Ticks(lim.Bottom, lim.Top, unit), MaxTickCount = 5 };
+            ChartFonts.Apply(plt);
+            ChartFonts.BoldTitle(plt);
+            plots.Add(plt);
+        }
+        return ChartCanvas.SaveGrid(title, plots, dir, stem, panelHeight: 220);
     }
 
     static string Save(Plot plt, string dir, string stem)
     {
-        Directory.CreateDirectory(dir);
-        var png = Path.Combine(dir, stem + ".png");
-        plt.SavePng(png, ChartRenderer.Width, ChartRenderer.Height);
-        plt.SaveSvg(Path.Combine(dir, stem + ".svg"), ChartRenderer.Width, ChartRenderer.Height);
-        return png;
+        ChartFonts.Apply(plt);
+        ChartFonts.BoldTitle(plt);
+        return ChartCanvas.Save(plt, dir, stem);
     }
 
     static double Finite(double v) => double.IsFinite(v) ? v : 0;

@@ -83,18 +83,25 @@ public static class BatchCompare
         md.AppendLine();
 
         // ---- who pays: every country's cost, and the restricting country's lost export revenue
-        var costs = comparisons.Where(c => c.Name.StartsWith("total_cost_usd_", StringComparison.Ordinal) || c.Name.StartsWith("lost_export_revenue_usd_", StringComparison.Ordinal)).ToList();
+        var allCosts = comparisons.Where(c => c.Name.StartsWith("total_cost_usd_", StringComparison.Ordinal) || c.Name.StartsWith("lost_export_revenue_usd_", StringComparison.Ordinal)).ToList();
+        static bool Zero(double[] q) => q.All(v => !double.IsFinite(v) || v == 0);
+        var costs = allCosts.Where(c => !(Zero(c.A) && Zero(c.B))).ToList();
         if (costs.Count > 0)
         {
-            var png = BatchCharts.GroupedBars(chartDir, "compare_costs", "What the confrontation costs each side (median, 5-95% of the runs)", "billion USD",
-                costs.Select(c => c.Name.Replace("total_cost_usd_", "cost ").Replace("lost_export_revenue_usd_", "lost exports ")).ToList(),
+            var png = BatchCharts.PanelBars(chartDir, "compare_costs", "What the confrontation costs each side: median, bars 5-95% of the runs (each panel its own scale)", "USD",
+                costs.Select(c => c.Name.StartsWith("total_cost_usd_", StringComparison.Ordinal) ? $"cost to {c.Name["total_cost_usd_".Length..]}" : $"lost exports of {c.Name["lost_export_revenue_usd_".Length..]}").ToList(),
                 new[] { nameA, nameB },
-                new[] { costs.Select(c => c.A.Select(v => v / 1e9).ToArray()).ToList(), costs.Select(c => c.B.Select(v => v / 1e9).ToArray()).ToList() });
+                new[] { costs.Select(c => c.A).ToList(), costs.Select(c => c.B).ToList() });
             charts.Add(png);
             md.AppendLine("## Who pays");
             md.AppendLine();
             md.AppendLine($"![costs by country](charts/{Path.GetFileName(png)})");
             md.AppendLine();
+            if (costs.Count < allCosts.Count)
+            {
+                md.AppendLine($"Not drawn, because they are zero in every run of both batches: {string.Join(", ", allCosts.Except(costs).Select(c => $"`{c.Name}`"))}.");
+                md.AppendLine();
+            }
         }
 
         // ---- over time: both batches' fans on one chart
@@ -111,6 +118,8 @@ public static class BatchCompare
             md.AppendLine("## Over time: A (solid) and B (dashed), median with 25-75% and 5-95% bands");
             md.AppendLine();
         }
+        int? shockMonth = BatchReport.MonthIndex(startA, a.Rows("SELECT shock_month FROM batch")[0][0] as DateOnly?);
+        var zero = new List<string>();
         foreach (var k in keys)
         {
             double scale = k.Metric == "price" ? 1 : 100;
@@ -120,12 +129,18 @@ public static class BatchCompare
             {
                 BatchReport.FanSeries(nameA, bandsA[k], 0, scale: scale),
                 BatchReport.FanSeries(nameB, bandsB[k], 1, dashed: true, scale: scale),
-            }, k.Metric == "china_share" ? 50 : null, $"month; {nameA} vs {nameB}");
+            }, k.Metric == "china_share" ? 50 : null, $"month; {nameA} vs {nameB}") { ShockMonth = shockMonth };
+            if (BatchReport.AllZero(bandsA[k]) && BatchReport.AllZero(bandsB[k])) { zero.Add(chart.Title); continue; }
             var png = ChartRenderer.Render(chart, chartDir);
             charts.Add(png);
             md.AppendLine($"![{chart.Title}](charts/{Path.GetFileName(png)})");
         }
         md.AppendLine();
+        if (zero.Count > 0)
+        {
+            md.AppendLine($"Not drawn, because they are zero in every run of both batches: {string.Join("; ", zero)}.");
+            md.AppendLine();
+        }
 
         var path = Path.Combine(dir, "compare.md");
         File.WriteAllText(path, md.ToString());

@@ -114,9 +114,14 @@ public static class BatchReport
         {
             md.AppendLine("## Over time: median, 25-75% and 5-95% of the runs");
             md.AppendLine();
-            var fans = FanCharts(store, metrics, start, months, shockDate, (int)ok, chartDir, charts);
+            var (fans, zero) = FanCharts(store, metrics, start, months, shockDate, (int)ok, chartDir, charts);
             foreach (var (title, png) in fans) md.AppendLine($"![{title}](charts/{Path.GetFileName(png)})");
             md.AppendLine();
+            if (zero.Count > 0)
+            {
+                md.AppendLine($"Not drawn, because they are zero in every run and every month: {string.Join("; ", zero)}.");
+                md.AppendLine();
+            }
         }
 
         // ---- sweep: how the outcomes respond to the swept parameters
@@ -207,16 +212,17 @@ public static class BatchReport
             var rows = store.Rows($"SELECT {x}, {g}, median({c}), quantile_cont({c}, 0.05), quantile_cont({c}, 0.95) FROM runs_wide " +
                                   $"WHERE status = 'ok' AND {c} IS NOT NULL GROUP BY ALL ORDER BY 2, 1");
             if (rows.Count == 0) continue;
+            var (title, scale, unit) = MetricChartText(m);
             var lines = rows.GroupBy(r => Convert.ToDouble(r[1], CultureInfo.InvariantCulture)).Take(8).Select(grp =>
             {
                 var list = grp.ToList();
-                double[] Col(int k) => list.Select(r => r[k] is null ? double.NaN : Convert.ToDouble(r[k], CultureInfo.InvariantCulture)).ToArray();
+                double[] Col(int k) => list.Select(r => r[k] is null ? double.NaN : (k >= 2 ? scale : 1) * Convert.ToDouble(r[k], CultureInfo.InvariantCulture)).ToArray();
                 string label = gName is null ? "median (band: 5-95%)" : $"{gName} = {G(grp.Key)}";
                 return new SweepLine(label, Col(0), Col(2), Col(3), Col(4));
             }).ToList();
-            var png = BatchCharts.SweepResponse(chartDir, BatchLayout.Col("sweep", m.Name), $"{m.Name} against {xName}", xName, $"{m.Name} ({m.Unit})", lines);
+            var png = BatchCharts.SweepResponse(chartDir, BatchLayout.Col("sweep", m.Name), $"{title} against {xName}", xName, $"{m.Name} ({unit})", lines, unit);
             charts.Add(png);
-            md.AppendLine($"![{m.Name} against {xName}](charts/{Path.GetFileName(png)})");
+            md.AppendLine($"![{title} against {xName}](charts/{Path.GetFileName(png)})");
         }
         md.AppendLine();
         // the student's table: what changes as the slider moves
@@ -231,6 +237,27 @@ public static class BatchReport
         }
         md.AppendLine();
     }
+
+    /// <summary>
+    /// A chart's words for a summary metric, from its definition: a title a reader understands, the factor that turns
+    /// the stored value into the plotted one (shares become percentages) and the plotted unit.
+    /// </summary>
+    public static (string Title, double Scale, string Unit) MetricChartText(string kind, string? material, string? country, string unit, string description)
+    {
+        string who = string.Join(" ", new[] { country, material }.Where(x => !string.IsNullOrEmpty(x)));
+        return kind switch
+        {
+            nameof(MetricKind.PeakPriceMultiple) => ($"Peak {material} price {(country is null ? "" : "in " + country + " ")}after the shock", 1, "× pre-shock"),
+            nameof(MetricKind.ShortageShare) => ($"{who}: demand left unmet over the horizon", 100, "%"),
+            nameof(MetricKind.ShortageMonths) => ($"{who}: months with more than 1% of demand unmet", 1, "months"),
+            nameof(MetricKind.DecouplingMonths50) => ($"{who}: months until the China share stays below 50%", 1, "months"),
+            nameof(MetricKind.TotalCost) => ($"Cost of the confrontation to {country}", 1, unit),
+            nameof(MetricKind.LostExportRevenue) => ($"Export revenue {country} loses", 1, unit),
+            _ => (description.Length > 0 ? description : kind, unit == "share" ? 100 : 1, unit == "share" ? "%" : unit),
+        };
+    }
+
+    static (string Title, double Scale, string Unit) MetricChartText(MetricRow m) => MetricChartText(m.Kind, m.Material, m.Country, m.Unit, m.Description);
 
     static string DesignText(BatchPlan p) => p.Design switch
     {
@@ -276,18 +303,29 @@ public static class BatchReport
         return new ChartSeries(label, sc[2], dashed, sc[0], sc[4], sc[1], sc[3], color);
     }
 
-    static List<(string Title, string Png)> FanCharts(BatchStore store, List<MetricRow> metrics, DateOnly start, int months, DateOnly? shock, int ok,
+    /// <summary>True when a fan has no value other than zero: a chart of it would say nothing.</summary>
+    public static bool AllZero(double[][] bands) => bands.All(b => b.All(v => !double.IsFinite(v) || v == 0));
+
+    /// <summary>The month index of a date from the start of the horizon (null for none).</summary>
+    internal static int? MonthIndex(DateOnly start, DateOnly? date) =>
+        date is { } d ? (d.Year * 12 + d.Month) - (start.Year * 12 + start.Month) : null;
+
+    /// <summary>The fan charts drawn (title, PNG), and the titles of those left out because they are zero throughout.</summary>
+    static (List<(string Title, string Png)> Drawn, List<string> Zero) FanCharts(BatchStore store, List<MetricRow> metrics, DateOnly start, int months, DateOnly? shock, int ok,
         string chartDir, List<string> charts)
     {
         var bands = Bands(store, start, months);
-        string note = shock is { } s ? $"month (shock {s:yyyy-MM}); {ok} runs" : $"month; {ok} runs";
+        var zero = new List<string>();
+        int? shockMonth = MonthIndex(start, shock);
+        string note = $"month; {ok} runs";
         var outside = metrics.Where(m => m.Kind == nameof(MetricKind.PeakPriceMultiple)).Select(m => m.Country).FirstOrDefault() ?? "ROW";
         var result = new List<(string, string)>();
 
         void Fan(string stem, string title, string ylabel, (string, string, string) key, double scale, double? reference)
         {
             if (!bands.TryGetValue(key, out var b)) return;
-            var chart = new TimeChart(stem, title, ylabel, start.Year, start.Month, new[] { FanSeries("median (bands: 25-75%, 5-95%)", b, 0, scale: scale) }, reference, note);
+            if (AllZero(b)) { zero.Add(title); return; }
+            var chart = new TimeChart(stem, title, ylabel, start.Year, start.Month, new[] { FanSeries("median (bands: 25-75%, 5-95%)", b, 0, scale: scale) }, reference, note) { ShockMonth = shockMonth };
             var png = ChartRenderer.Render(chart, chartDir);
             charts.Add(png);
             result.Add((title, png));
@@ -307,7 +345,7 @@ public static class BatchReport
                 {
                     FanSeries($"{outside}: median (bands: 25-75%, 5-95%)", o, 0),
                     FanSeries($"{inside}: median (bands: 25-75%, 5-95%)", i, 1, dashed: true),
-                }, null, note);
+                }, null, note) { ShockMonth = shockMonth };
             var png = ChartRenderer.Render(chart, chartDir);
             charts.Add(png);
             result.Add((chart.Title, png));
@@ -316,7 +354,7 @@ public static class BatchReport
             Fan(BatchLayout.Col("fan_shortage", key.Country, key.Material), $"{key.Country} {key.Material}: shortage (unmet demand)", "% of demand", key, 100, null);
         foreach (var key in bands.Keys.Where(k => k.Metric == "china_share").OrderBy(k => k.Material).ThenBy(k => k.Country))
             Fan(BatchLayout.Col("fan_china_share", key.Country, key.Material), $"{key.Country} {key.Material}: direct share of supply from China", "% of supply acquired", key, 100, 50);
-        return result;
+        return (result, zero);
     }
 
     // ------------------------------------------------------------------ Sobol

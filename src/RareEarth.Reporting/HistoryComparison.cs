@@ -84,7 +84,7 @@ public static class HistoryComparison
         foreach (var group in history.GroupBy(Key))
         {
             var first = group.First();
-            var plt = new Plot();
+            var plt = ChartFonts.NewPlot();
             var xs = new double[m.Months];
             var ys = new double[m.Months];
             for (int t = 0; t < m.Months; t++)
@@ -93,7 +93,9 @@ public static class HistoryComparison
                 xs[t] = new DateTime(int.Parse(ym[..4]), int.Parse(ym[5..]), 1).ToOADate();
                 ys[t] = ModelValue(r, first, t);
             }
-            var line = plt.Add.ScatterLine(xs, ys.Select(v => double.IsNaN(v) ? 0 : v).ToArray());
+            // months where the model has no value for this series are left out, not drawn as zero
+            var known = Enumerable.Range(0, m.Months).Where(t => double.IsFinite(ys[t])).ToArray();
+            var line = plt.Add.ScatterLine(known.Select(t => xs[t]).ToArray(), known.Select(t => ys[t]).ToArray());
             line.LegendText = "model";
             line.LineWidth = 2;
             foreach (var use in new[] { "calibration", "validation" })
@@ -110,10 +112,11 @@ public static class HistoryComparison
             plt.Title($"{title}: {first.Metric} {first.Material} {first.Country}{(first.Partner.Length > 0 ? " from " + first.Partner : "")}");
             plt.YLabel(first.Unit);
             plt.XLabel("month");
-            plt.ShowLegend(Alignment.UpperRight);
-            var stem = "history_" + Key(first);
-            plt.SavePng(Path.Combine(dir, stem + ".png"), ChartRenderer.Width, ChartRenderer.Height);
-            plt.SaveSvg(Path.Combine(dir, stem + ".svg"), ChartRenderer.Width, ChartRenderer.Height);
+            plt.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = ChartFormat.Number };
+            plt.ShowLegend(Edge.Right);
+            ChartFonts.Apply(plt);
+            ChartFonts.BoldTitle(plt);
+            ChartCanvas.Save(plt, dir, "history_" + Key(first));
             foreach (var h in group)
             {
                 int t = MonthIndex(m, h.Month);

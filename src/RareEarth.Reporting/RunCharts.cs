@@ -1,62 +1,123 @@
+using System.Globalization;
 using RareEarth.Runner.Recording;
 
 namespace RareEarth.Reporting;
 
-/// <summary>The charts of one run: prices by region, shortage by importer, China share by importer, stock coverage.</summary>
+/// <summary>
+/// The charts of one run, one question each: how did every material's price move (small multiples), what did
+/// each material cost in each region, who went short and when, how much each importer bought from China
+/// (small multiples, only in months with purchases), and how many months of demand each country's stocks cover.
+/// </summary>
 public static class RunCharts
 {
+    /// <summary>The China share is drawn only in months where an importer's purchases reach this share of its demand.</summary>
+    public const double SharePurchaseThreshold = 0.01;
+
+    /// <summary>The coverage axis ends here when some country's stocks reach further (stocks against a vanishing demand).</summary>
+    public const double CoverageCapMonths = 36;
+
     /// <summary>Builds the chart definitions (pure; tested) for a recorded run.</summary>
     public static List<TimeChart> Build(SeriesRecorder r)
     {
         var m = r.Model;
         int T = m.Months;
         var charts = new List<TimeChart>();
-        string shock = m.ShockMonth >= 0 ? $"month (shock {m.MonthLabel(m.ShockMonth)})" : "month";
+        int? shockMonth = m.ShockMonth >= 0 && m.ShockMonth < T ? m.ShockMonth : null;
+        string note = "month";
+        TimeChart Chart(string stem, string title, string ylabel, IReadOnlyList<ChartSeries> series, double? reference = null) =>
+            new(stem, title, ylabel, m.StartYear, m.StartMonth, series, reference, note) { ShockMonth = shockMonth };
 
-        // overview: every material's price as a multiple of its first-month price, both regions
-        var index = new List<ChartSeries>();
+        // overview: one panel per material, its price in both regions as a multiple of the first month
+        var panels = new List<TimePanel>();
         for (int mat = 0; mat < m.M; mat++)
-            for (int reg = 1; reg >= 0; reg--)
+        {
+            double b1 = r.PriceAt(0, mat, 1), b0 = r.PriceAt(0, mat, 0);
+            panels.Add(new TimePanel(m.MaterialIds[mat], new[]
             {
-                double b = r.PriceAt(0, mat, reg);
-                index.Add(new ChartSeries($"{m.MaterialIds[mat]} {m.RegionIds[reg]}", Series(T, t => r.PriceAt(t, mat, reg) / b), Dashed: reg == 0, ColorIndex: mat));
-            }
-        charts.Add(new TimeChart("prices", "Prices by region, as a multiple of the first month (dashed: Chinese domestic)",
-            "price / price in first month", m.StartYear, m.StartMonth, index.Where(s => Interesting(s.Values)).ToList(), 1.0, shock));
+                new ChartSeries($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1) / b1), ColorIndex: 0),
+                new ChartSeries($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0) / b0), Dashed: true, ColorIndex: 1),
+            }));
+        }
+        charts.Add(Chart("prices", $"Prices as a multiple of the first month: {m.RegionIds[1]} outside China (solid), {m.RegionIds[0]} domestic (dashed)",
+            "× first month", Array.Empty<ChartSeries>(), 1.0) with { Panels = panels });
 
         for (int mat = 0; mat < m.M; mat++)
         {
             string id = m.MaterialIds[mat];
-            charts.Add(new TimeChart($"price_{id}", $"{id}: price by region", "USD/kg", m.StartYear, m.StartMonth, new[]
+            charts.Add(Chart($"price_{id}", $"{id}: price by region", "USD/kg", new[]
             {
                 new ChartSeries($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1))),
                 new ChartSeries($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0)), Dashed: true),
-            }, null, shock));
+            }));
 
             var shortage = new List<ChartSeries>();
-            var share = new List<ChartSeries>();
+            var share = new List<TimePanel>();
             var cover = new List<ChartSeries>();
             for (int c = 0; c < m.C; c++)
             {
                 string cid = m.CountryIds[c];
                 var sh = Series(T, t => { double d = r.At(r.Demand, t, c, mat); return d > 0 ? 100 * r.At(r.Shortage, t, c, mat) / d : 0; });
-                if (sh.Any(v => v > 0.5)) shortage.Add(new ChartSeries(cid, sh));
+                if (sh.Any(v => v > 0.5)) shortage.Add(new ChartSeries(cid, sh, Markers: true));
                 if (m.CountryRegion[c] != 0)
                 {
-                    var cs = Series(T, t => 100 * r.At(r.ChinaShare, t, c, mat));
-                    if (cs.Any(v => !double.IsNaN(v)) && r.At(r.Demand, 0, c, mat) > 0) share.Add(new ChartSeries(cid, cs));
+                    var cs = ChinaShare(r, c, mat);
+                    if (cs.Any(double.IsFinite)) share.Add(new TimePanel(cid, new[] { new ChartSeries(cid, cs) }));
                 }
                 var cv = Series(T, t => { double d = r.At(r.Demand, t, c, mat); return d > 0 ? (r.At(r.Inventory, t, c, mat) + r.At(r.Stockpile, t, c, mat)) / d : double.NaN; });
-                if (r.At(r.Demand, 0, c, mat) > 0) cover.Add(new ChartSeries(cid, cv));
+                if (cv.Any(double.IsFinite)) cover.Add(new ChartSeries(cid, cv));
             }
             if (shortage.Count > 0)
-                charts.Add(new TimeChart($"shortage_{id}", $"{id}: shortage by country (unmet demand)", "% of demand", m.StartYear, m.StartMonth, shortage, null, shock));
+                charts.Add(ShortageChart(Chart($"shortage_{id}", $"{id}: shortage by country (unmet demand in each month)", "% of demand", shortage), T));
             if (share.Count > 0)
-                charts.Add(new TimeChart($"china_share_{id}", $"{id}: share of supply from China, by importer", "% of supply acquired", m.StartYear, m.StartMonth, share, 50, shock));
+                charts.Add(Chart($"china_share_{id}",
+                    $"{id}: share of purchases from China by importer (gaps: purchases under {SharePurchaseThreshold * 100:0.#}% of demand)",
+                    "% from China", Array.Empty<ChartSeries>(), 50) with { Panels = share });
             if (cover.Count > 0)
-                charts.Add(new TimeChart($"coverage_{id}", $"{id}: stocks in months of demand (firms, users, stockpiles)", "months of demand", m.StartYear, m.StartMonth, cover, null, shock));
+                charts.Add(CoverageChart(Chart($"coverage_{id}", $"{id}: stocks in months of demand (firms, users, stockpiles)", "months of demand", cover)));
         }
         return charts;
+    }
+
+    /// <summary>
+    /// An importer's direct share of purchases from China in percent, NaN in months where it bought less than
+    /// <see cref="SharePurchaseThreshold"/> of its demand: there the engine's share only repeats an old value or
+    /// rests on a few kilograms.
+    /// </summary>
+    public static double[] ChinaShare(SeriesRecorder r, int c, int mat)
+    {
+        var m = r.Model;
+        return Series(m.Months, t =>
+        {
+            double bought = 0;
+            for (int o = 0; o < m.C; o++) bought += r.TradeAt(t, o, mat, c);
+            double demand = r.At(r.Demand, t, c, mat);
+            double share = r.At(r.ChinaShare, t, c, mat);
+            return demand > 0 && bought >= SharePurchaseThreshold * demand && double.IsFinite(share) ? 100 * share : double.NaN;
+        });
+    }
+
+    /// <summary>Shortages of a few months: the axis shows the months around them (and the shock), the title says which.</summary>
+    static TimeChart ShortageChart(TimeChart chart, int months)
+    {
+        int first = int.MaxValue, last = -1;
+        foreach (var s in chart.Series)
+            for (int t = 0; t < s.Values.Length; t++)
+                if (s.Values[t] > 0) { first = Math.Min(first, t); last = Math.Max(last, t); }
+        if (last < 0 || last - first + 1 > months / 2) return chart;
+        int from = Math.Max(0, first - 6), to = Math.Min(months - 1, last + 6);
+        if (chart.ShockMonth is int shock) from = Math.Max(0, Math.Min(from, shock - 3));
+        string window = $"{chart.Date(from):yyyy-MM} to {chart.Date(to):yyyy-MM}";
+        return chart with { Window = (from, to), Title = $"{chart.Title}\nshown: {window}; no shortage in the other months" };
+    }
+
+    /// <summary>Coverage above <see cref="CoverageCapMonths"/> flattens every other country: cap the axis and name who is above it.</summary>
+    static TimeChart CoverageChart(TimeChart chart)
+    {
+        var above = chart.Series.Select(s => (s.Label, Max: s.Values.Where(double.IsFinite).DefaultIfEmpty(0).Max()))
+            .Where(x => x.Max > CoverageCapMonths).ToList();
+        if (above.Count == 0) return chart;
+        string who = string.Join(", ", above.Select(x => $"{x.Label} up to {x.Max.ToString("#,0", CultureInfo.InvariantCulture)}"));
+        return chart with { YMax = CoverageCapMonths, Title = $"{chart.Title}\naxis capped at {CoverageCapMonths:0} months; above it: {who}" };
     }
 
     public static IReadOnlyList<string> Render(SeriesRecorder r, string dir)
@@ -71,12 +132,5 @@ public static class RunCharts
         var v = new double[n];
         for (int t = 0; t < n; t++) v[t] = f(t);
         return v;
-    }
-
-    static bool Interesting(double[] v)
-    {
-        double min = double.MaxValue, max = double.MinValue;
-        foreach (var x in v) { if (double.IsNaN(x)) continue; min = Math.Min(min, x); max = Math.Max(max, x); }
-        return max - min > 0.05;
     }
 }

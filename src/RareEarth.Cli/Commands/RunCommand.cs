@@ -46,7 +46,7 @@ internal static class RunCommand
             {
                 if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
             });
-            SummaryPrinter.Print(Console.Out, summary, compiled.Model);
+            SummaryPrinter.Print(Console.Out, summary, compiled);
             Console.WriteLine();
             Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {dir}/ " +
                               $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");

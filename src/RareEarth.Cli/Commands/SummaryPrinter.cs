@@ -37,7 +37,7 @@ public static class SummaryPrinter
 
         public void Header()
         {
-            w.WriteLine($"{s.Scenario}, {s.Start} to {s.End}, seed {s.Seed}");
+            w.WriteLine($"{Printable(s.Scenario)}, {s.Start} to {s.End}, seed {s.Seed}");
             w.WriteLine(shock
                 ? $"Shock in {s.Shock}; \"before\" is the mean of the 12 months before it ({s.BaselineWindow}); +N = N months after the shock."
                 : $"No shock in this scenario: prices are compared with its first 12 months ({s.BaselineWindow}); no costs or losses are attributed.");
@@ -163,6 +163,9 @@ public static class SummaryPrinter
 
         static string Price(PriceSummary x, double high, double multiple) =>
             $"{x.Material,-14} {Region(x.Region),-13} {Num(x.Baseline),9} -> {Num(high),9} USD/kg  x{multiple.ToString("F1", CultureInfo.InvariantCulture),-5}";
+
+        /// <summary>The user's text with control characters (terminal escapes, line breaks) shown as spaces.</summary>
+        static string Printable(string text) => new(text.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
 
         static string Region(string id) => id switch { "CN" => "China", "ROW" => "outside China", _ => id };
 

@@ -108,6 +108,15 @@ public class SummaryPrinterTests
         Assert.Contains(Section(text, "Later highs"), l => l.Contains("conc_light") && l.Contains("2029-"));
     }
 
+    [Fact]
+    public void TerminalEscapesInTheScenarioNameAreNotPrinted()
+    {
+        var w = new StringWriter();
+        SummaryPrinter.Print(w, Synthetic(shock: null) with { Scenario = "red\u001b[31m name\nsecond line" }, new Dictionary<string, string>());
+        Assert.DoesNotContain('\u001b', w.ToString());
+        Assert.StartsWith("red [31m name second line, 2019-01", w.ToString());
+    }
+
     static RunSummary Synthetic(string? shock) => new(
         "synthetic", 1, "0", "", "2019-01", "2025-12", shock, "2019-01..2019-12",
         Array.Empty<ShortageSummary>(), Array.Empty<PriceSummary>(), Array.Empty<PriceGap>(), Array.Empty<DecouplingSummary>(),

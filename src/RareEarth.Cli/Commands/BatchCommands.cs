@@ -16,13 +16,24 @@ internal static class BatchCommands
 {
     public static IEnumerable<Command> Create() => new[] { Batch(), Sweep(), Merge(), Export(), Report(), Compare(), SqlCommand.Create() };
 
-    static Option<int> ThreadsOption() => new("--threads")
-    {
-        Description = "Worker threads (default: number of cores). Results do not depend on it.",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+    /// <summary>The most worker threads a batch uses (the runner's limit).</summary>
+    const int MaxThreads = 256;
 
-    static Option<string?> OutDbOption() => new("--out") { Description = "Results store to create (DuckDB file; default results/batches/<scenario>-<design>-seed<S>.duckdb)" };
+    static Option<int> ThreadsOption()
+    {
+        var o = new Option<int>("--threads")
+        {
+            Description = $"Worker threads, 1 to {MaxThreads}, by default one per core; the results do not depend on it",
+            DefaultValueFactory = _ => Math.Min(Environment.ProcessorCount, MaxThreads),
+        };
+        o.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > MaxThreads) r.AddError($"--threads must be 1 to {MaxThreads}, found {r.GetValueOrDefault<int>()}");
+        });
+        return o;
+    }
+
+    static Option<string?> OutDbOption(string defaultName) => new("--out") { Description = $"Results store to create (a DuckDB file; default results/batches/{defaultName}.duckdb)" };
 
     // ------------------------------------------------------------------ batch
 
@@ -30,11 +41,11 @@ internal static class BatchCommands
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML) declaring 'uncertain:' parameters; omit with --resume", Arity = ArgumentArity.ZeroOrOne };
         var runs = new Option<int?>("--runs") { Description = "Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs)" };
-        var seed = Common.SeedOption();
+        var seed = Common.MasterSeedOption("the seeds of the runs and their sampled parameter values are drawn from it");
         var threads = ThreadsOption();
         var design = new Option<string>("--design") { Description = "mc (Monte Carlo), lhs (Latin hypercube) or sobol (Saltelli design)", DefaultValueFactory = _ => "lhs" };
         design.AcceptOnlyFromAmong("mc", "lhs", "sobol");
-        var outDb = OutDbOption();
+        var outDb = OutDbOption("<scenario>-<design>-seed<S>[-shard<k>of<n>]");
         var set = Common.SetOption();
         var resume = new Option<string?>("--resume") { Description = "Resume an interrupted batch (or sweep) from its store: runs only the missing runs" };
         var shardOpt = new Option<string?>("--shard")
@@ -96,9 +107,9 @@ internal static class BatchCommands
             Required = true, AllowMultipleArgumentsPerToken = false,
         };
         var reps = new Option<int>("--runs-per-point") { Description = "Seeded replications per grid point (replication r uses the same seed at every point)", DefaultValueFactory = _ => 1 };
-        var seed = Common.SeedOption();
+        var seed = Common.MasterSeedOption("the seeds of the replications are drawn from it (replication r has the same seed at every grid point)");
         var threads = ThreadsOption();
-        var outDb = OutDbOption();
+        var outDb = OutDbOption("<scenario>-sweep-seed<S>");
         var set = Common.SetOption();
         var cmd = new Command("sweep", "Run a factorial grid over parameters, with replications per point, into a DuckDB store (resume with batch --resume).")
             { scenario, param, reps, seed, threads, outDb, set };

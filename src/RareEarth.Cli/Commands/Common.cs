@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RareEarth.Scenarios;
+using RareEarth.Scenarios.Yaml;
 
 namespace RareEarth.Cli;
 
@@ -16,14 +17,24 @@ internal static class Common
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static Option<int> SeedOption(int def = 1) => new("--seed") { Description = "Seed of the run (or master seed of a batch)", DefaultValueFactory = _ => def };
+    /// <summary>The seed of one run (run, history).</summary>
+    public static Option<int> SeedOption(int def = 1) => new("--seed") { Description = "Seed of the run (the engine's random draws)", DefaultValueFactory = _ => def };
 
-    /// <summary>Loads and compiles; on invalid input prints every problem to stderr and returns null.</summary>
+    /// <summary>The master seed of many runs (batch, sweep); <paramref name="what"/> says what is drawn from it.</summary>
+    public static Option<int> MasterSeedOption(string what, int def = 1) => new("--seed") { Description = "Master seed: " + what, DefaultValueFactory = _ => def };
+
+    /// <summary>
+    /// Loads and compiles; on invalid input prints every problem to stderr and returns null. A --set on an uncertain
+    /// parameter, or on a section holding one (<c>--set 'events=[]'</c>), fixes it (<see cref="CompiledScenario.Fixed"/>).
+    /// </summary>
     public static CompiledScenario? Load(string path, IEnumerable<string> overrides)
     {
         try
         {
-            return ScenarioCompiler.LoadAndCompile(path, overrides);
+            var compiled = ScenarioCompiler.LoadAndCompile(path, overrides.ToList());
+            foreach (var p in compiled.Fixed)
+                Console.Error.WriteLine($"note: --set fixes {p}: it is declared under uncertain: and is not drawn, the value set is used");
+            return compiled;
         }
         catch (ScenarioException e)
         {

@@ -1,41 +1,188 @@
-using RareEarth.Engine;
+using System.Globalization;
 using RareEarth.Runner.Output;
+using RareEarth.Scenarios;
 
 namespace RareEarth.Cli;
 
-/// <summary>The short, readable summary printed after a run.</summary>
-internal static class SummaryPrinter
+/// <summary>
+/// The short, readable summary printed after a run (the numbers are in summary.json, defined in docs/results.md).
+/// Each section lists the rows that matter (above a threshold), most important first; when there are more than
+/// <see cref="MaxRows"/>, the scenario's headline materials and targeted countries stay and the rest is counted
+/// ("N more (see summary.json)"). Without a shock nothing is credited to one: no spikes "after the shock", no costs.
+/// </summary>
+public static class SummaryPrinter
 {
-    public static void Print(TextWriter w, RunSummary s, Model m)
+    public const int MaxRows = 10;
+    const double SpikeMultiple = 1.2, ShortageShare = 0.001, DependentShare = 0.5, CostUsd = 1e6;
+    /// <summary>A peak after the shock's window is shown apart when it is at least this much higher than the peak within it.</summary>
+    const double LaterHigh = 1.1;
+
+    public static void Print(TextWriter w, RunSummary s, CompiledScenario scenario) => Print(w, s, CountryNames.Of(scenario));
+
+    public static void Print(TextWriter w, RunSummary s, IReadOnlyDictionary<string, string> countryNames)
     {
-        w.WriteLine($"{s.Scenario}  ({s.Start} to {s.End}, seed {s.Seed}, shock {s.Shock ?? "none"}, baseline {s.BaselineWindow})");
-        w.WriteLine();
-        w.WriteLine("Price spikes (peak after the shock vs the pre-shock baseline):");
-        foreach (var p in s.Prices.Where(p => p.PeakMultiple >= 1.2).OrderByDescending(p => p.PeakMultiple).Take(8))
-            w.WriteLine($"  {p.Material,-14} {p.Region,-4} {p.Baseline,9:F1} -> {p.Peak,9:F1} USD/kg  x{p.PeakMultiple:F1} in {p.PeakMonth}, {p.MonthsAbove2x} months above 2x");
-        if (!s.Prices.Any(p => p.PeakMultiple >= 1.2)) w.WriteLine("  none above 1.2x");
-        w.WriteLine();
-        w.WriteLine("Shortages (unmet demand over the whole horizon):");
-        var sh = s.Shortages.Where(x => x.Share > 0.001).OrderByDescending(x => x.Share).Take(8).ToList();
-        foreach (var x in sh)
-            w.WriteLine($"  {x.Country,-3} {x.Material,-14} {x.Tonnes,10:F0} t  {100 * x.Share,5:F1}% of demand, {x.MonthsInShortage} months in shortage, worst {x.WorstMonth} ({100 * x.WorstShare:F0}%)");
-        if (sh.Count == 0) w.WriteLine("  none");
-        w.WriteLine();
-        w.WriteLine("Decoupling from China (direct share of supply; months from the shock to below 50% / 20%, held 12 months):");
-        foreach (var d in s.Decoupling.Where(d => d.Basis == "direct" && d.ShareAtShock >= 0.5).OrderBy(d => d.Country).ThenBy(d => d.Material).Take(12))
-            w.WriteLine($"  {d.Country,-3} {d.Material,-14} {100 * d.ShareAtShock,4:F0}% -> {100 * d.FinalShare,4:F0}%   50%: {Months(d.MonthsTo50)}   20%: {Months(d.MonthsTo20)}");
-        w.WriteLine();
-        w.WriteLine("Cost from the shock on (shortage loss + extra procurement + fiscal), USD bn:");
-        foreach (var c in s.Costs.Where(c => c.TotalUsd > 1e6).OrderByDescending(c => c.TotalUsd).Take(8))
-            w.WriteLine($"  {c.Country,-3} {c.TotalUsd / 1e9,8:F2}   (shortage {c.ShortageLossUsd / 1e9:F2}, procurement {c.ExtraProcurementUsd / 1e9:F2}, fiscal {c.FiscalUsd / 1e9:F2})");
-        if (s.Restrictor is { } r)
-        {
-            w.WriteLine();
-            w.WriteLine($"Mutual harm - {r.Country}: export revenue {r.ExportRevenueAfterShockUsd / 1e9:F1} bn vs {r.ExportRevenueAtBaselineUsd / 1e9:F1} bn at the pre-shock rate " +
-                        $"(lost {r.LostExportRevenueUsd / 1e9:F1} bn); idle capacity {100 * r.IdleCapacityShare:F0}%; " +
-                        "share of world output " + string.Join(", ", r.MarketShares.Where(x => x.ShareBeforeShock > 0.5).Select(x => $"{x.Material} {100 * x.ShareBeforeShock:F0}%->{100 * x.ShareAtEnd:F0}%")));
-        }
+        var p = new Printer(w, s, countryNames);
+        p.Header();
+        p.Prices();
+        p.Shortages();
+        p.Decoupling();
+        p.Costs();
+        p.MutualHarm();
     }
 
-    static string Months(int? m) => m is null ? "not within horizon" : $"{m} months";
+    sealed class Printer(TextWriter w, RunSummary s, IReadOnlyDictionary<string, string> names)
+    {
+        readonly bool shock = s.Shock is not null;
+        readonly int whoWidth = names.Select(kv => kv.Key.Length + 1 + kv.Value.Length).DefaultIfEmpty(3).Max();
+
+        public void Header()
+        {
+            w.WriteLine($"{Printable(s.Scenario)}, {s.Start} to {s.End}, seed {s.Seed}");
+            w.WriteLine(shock
+                ? $"Shock in {s.Shock}; \"before\" is the mean of the 12 months before it ({s.BaselineWindow}); +N = N months after the shock."
+                : $"No shock in this scenario: prices are compared with its first 12 months ({s.BaselineWindow}); no costs or losses are attributed.");
+            w.WriteLine("Countries: " + string.Join(", ", names.Select(kv => $"{kv.Key} {kv.Value}")) + ".");
+            w.WriteLine("Prices are in two regions: China (the Chinese domestic price) and outside China.");
+        }
+
+        public void Prices()
+        {
+            w.WriteLine();
+            if (!shock)
+            {
+                w.WriteLine("Price spikes against the first 12 months (highest price in the run):");
+                Rows(s.Prices.Where(x => x.PeakMultiple >= SpikeMultiple).OrderByDescending(x => x.PeakMultiple).ToList(),
+                    x => IsFocusMaterial(x.Material), null,
+                    x => $"{Price(x, x.Peak, x.PeakMultiple)}  {x.PeakMonth}", $"none above {SpikeMultiple}x");
+                return;
+            }
+            int window = MetricMath.ShockWindowMonths;
+            w.WriteLine($"Price spikes within {window} months of the shock (highest price against before the shock; months above 2x: to the end of the run):");
+            Rows(s.Prices.Where(x => x.ShockPeakMultiple >= SpikeMultiple).OrderByDescending(x => x.ShockPeakMultiple).ToList(),
+                x => IsFocusMaterial(x.Material), null,
+                x => $"{Price(x, x.ShockPeak!.Value, x.ShockPeakMultiple!.Value)}  {x.ShockPeakMonth} (+{MonthsBetween(s.Shock!, x.ShockPeakMonth!)})" +
+                     (x.MonthsAbove2x > 0 ? $", {Months(x.MonthsAbove2x)} above 2x" : ""),
+                $"none above {SpikeMultiple}x");
+            // a later, clearly higher peak is shown apart: it may be the market's own course rather than the shock
+            var late = s.Prices.Where(x => x.PeakMultiple >= SpikeMultiple && x.PeakMonthsAfterShock >= window && x.PeakMultiple >= LaterHigh * x.ShockPeakMultiple)
+                .OrderByDescending(x => x.PeakMultiple).ToList();
+            if (late.Count == 0) return;
+            w.WriteLine($"Later highs, more than {window} months after the shock (not credited to it: the market's own course can explain them):");
+            Rows(late, x => IsFocusMaterial(x.Material), null, x => $"{Price(x, x.Peak, x.PeakMultiple)}  {x.PeakMonth} (+{x.PeakMonthsAfterShock})", "");
+        }
+
+        public void Shortages()
+        {
+            w.WriteLine();
+            w.WriteLine("Shortages (unmet demand over the whole run):");
+            Rows(s.Shortages.Where(x => x.Share > ShortageShare).OrderByDescending(x => x.Share).ToList(),
+                x => IsFocus(x.Material, new[] { x.Country }), null,
+                x => $"{Who(x.Country)}  {x.Material,-14} {Tonnes(x.Tonnes),9} t  {Pct(x.Share, 1),6} of demand, {Months(x.MonthsInShortage)} in shortage" +
+                     (x.WorstMonth is null ? "" : $", worst {x.WorstMonth} ({Pct(x.WorstShare, 0)} unmet)"),
+                $"none above {Pct(ShortageShare, 1)} of demand");
+        }
+
+        public void Decoupling()
+        {
+            w.WriteLine();
+            w.WriteLine((shock ? "Decoupling from China: China's share of each importer's direct supply, before the shock -> at the end; "
+                               : "China's share of each importer's direct supply, at the start -> at the end; ")
+                        + "\"below 50%\" is the first month it fell below 50% and stayed below for 12 months or more.");
+            // importers of one material buy from one market, so many show the same numbers: one line for them all
+            var groups = s.Decoupling.Where(d => d.Basis == "direct" && d.ShareAtShock >= DependentShare)
+                .GroupBy(d => (d.Material, Before: Pct(d.ShareAtShock, 0), End: Pct(d.FinalShare, 0), d.Month50, d.Month20))
+                .Select(g => (Row: g.First(), Countries: g.Select(d => d.Country).ToList()))
+                .OrderByDescending(g => g.Row.ShareAtShock - g.Row.FinalShare).ToList();
+            int width = groups.Select(g => string.Join(", ", g.Countries).Length).DefaultIfEmpty(2).Max();
+            bool spells = false;
+            string Below(int? months, string? month, double final, double level)
+            {
+                if (month is null) return "not reached";
+                bool back = final >= level;
+                spells |= back;
+                return month + (shock ? $" (+{months})" : "") + (back ? "*" : "");
+            }
+            Rows(groups, g => IsFocus(g.Row.Material, g.Countries), g => g.Row.Material,
+                g => $"{g.Row.Material,-14} {string.Join(", ", g.Countries).PadRight(width)}  {Pct(g.Row.ShareAtShock, 0),4} -> {Pct(g.Row.FinalShare, 0),4}   " +
+                     $"below 50%: {Below(g.Row.MonthsTo50, g.Row.Month50, g.Row.FinalShare, 0.5),-15} below 20%: {Below(g.Row.MonthsTo20, g.Row.Month20, g.Row.FinalShare, 0.2)}",
+                $"no importer drew {Pct(DependentShare, 0)} or more of its supply from China");
+            if (spells) w.WriteLine($"  * a spell, not a lasting decoupling: the share was back above that level by {s.End}");
+        }
+
+        public void Costs()
+        {
+            if (!shock) return;
+            w.WriteLine();
+            w.WriteLine("Cost from the shock on, USD bn (shortage loss + extra procurement + fiscal cost):");
+            // the targeted countries always: their cost is the question even when it is nil
+            Rows(s.Costs.Where(c => c.TotalUsd > CostUsd || s.Focus.Countries.Contains(c.Country)).OrderByDescending(c => c.TotalUsd).ToList(),
+                c => s.Focus.Countries.Contains(c.Country), null,
+                c => $"{Who(c.Country)}  {Bn(c.TotalUsd, 2),8}   shortage {Bn(c.ShortageLossUsd, 2)}, " +
+                     (c.ExtraProcurementUsd >= 0 ? $"procurement {Bn(c.ExtraProcurementUsd, 2)}" : $"procurement saved {Bn(-c.ExtraProcurementUsd, 2)} (not netted)") +
+                     $", fiscal {Bn(c.FiscalUsd, 2)}",
+                "none above 0.001 bn");
+        }
+
+        public void MutualHarm()
+        {
+            if (!shock || s.Restrictor is not { } r) return;
+            w.WriteLine();
+            double lost = r.LostExportRevenueUsd;
+            string change = Math.Abs(lost) < 0.05e9 ? "about the same" : lost > 0 ? $"a loss of {Bn(lost, 1)} bn" : $"a gain of {Bn(-lost, 1)} bn";
+            w.WriteLine($"Mutual harm - {Who(r.Country).TrimEnd()}: export revenue from the shock on {Bn(r.ExportRevenueAfterShockUsd, 1)} bn against " +
+                        $"{Bn(r.ExportRevenueAtBaselineUsd, 1)} bn at the pre-shock rate, {change}; idle capacity {Pct(r.IdleCapacityShare, 0)}.");
+            var shares = r.MarketShares.Where(x => x.ShareBeforeShock > 0.5).ToList();
+            if (shares.Count > 0)
+                w.WriteLine("  its share of world output, before the shock -> last 12 months: " +
+                            string.Join(", ", shares.Select(x => $"{x.Material} {Pct(x.ShareBeforeShock, 0)} -> {Pct(x.ShareAtEnd, 0)}")));
+        }
+
+        // ---- rows: what matters, headline rows always, the rest counted
+
+        void Rows<T>(IReadOnlyList<T> ranked, Func<T, bool> headline, Func<T, string>? displayOrder, Func<T, string> line, string none)
+        {
+            if (ranked.Count == 0)
+            {
+                if (none.Length > 0) w.WriteLine("  " + none);
+                return;
+            }
+            var shown = ranked.Where((x, i) => i < MaxRows || headline(x)).ToList();
+            if (displayOrder is not null) shown = shown.OrderBy(displayOrder, StringComparer.Ordinal).ToList();
+            foreach (var x in shown) w.WriteLine("  " + line(x));
+            if (ranked.Count > shown.Count) w.WriteLine($"  {ranked.Count - shown.Count} more (see summary.json)");
+        }
+
+        bool IsFocusMaterial(string material) => s.Focus.Materials.Contains(material);
+
+        bool IsFocus(string material, IEnumerable<string> countries) =>
+            IsFocusMaterial(material) && (s.Focus.Countries.Count == 0 || countries.Any(s.Focus.Countries.Contains));
+
+        // ---- formats
+
+        string Who(string code) => $"{code} {(names.TryGetValue(code, out var n) ? n : CountryNames.Fallback(code))}".PadRight(whoWidth);
+
+        static string Price(PriceSummary x, double high, double multiple) =>
+            $"{x.Material,-14} {Region(x.Region),-13} {Num(x.Baseline),9} -> {Num(high),9} USD/kg  x{multiple.ToString("F1", CultureInfo.InvariantCulture),-5}";
+
+        /// <summary>The user's text with control characters (terminal escapes, line breaks) shown as spaces.</summary>
+        static string Printable(string text) => new(text.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
+
+        static string Region(string id) => id switch { "CN" => "China", "ROW" => "outside China", _ => id };
+
+        static string Months(int n) => n == 1 ? "1 month" : $"{n} months";
+
+        static string Num(double v) => v.ToString(Math.Abs(v) >= 100 ? "N0" : "F1", CultureInfo.InvariantCulture);
+
+        static string Tonnes(double t) => t.ToString(t >= 10 ? "N0" : t >= 0.05 ? "F1" : "G2", CultureInfo.InvariantCulture);
+
+        static string Pct(double share, int decimals) => (100 * share).ToString("F" + decimals, CultureInfo.InvariantCulture) + "%";
+
+        static string Bn(double usd, int decimals) => (usd / 1e9).ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+        static int MonthsBetween(string from, string to)
+        {
+            static int Index(string ym) => int.Parse(ym[..4], CultureInfo.InvariantCulture) * 12 + int.Parse(ym[5..7], CultureInfo.InvariantCulture);
+            return Index(to) - Index(from);
+        }
+    }
 }

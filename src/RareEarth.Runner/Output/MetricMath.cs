@@ -46,6 +46,8 @@ public static class MetricMath
     public const double ShortageMonthThreshold = 0.01;
     /// <summary>Decoupling must hold this many consecutive months to count.</summary>
     public const int DecouplingSustainMonths = 12;
+    /// <summary>A price peak is credited to the shock only within this many months of it (the summary's "spike after the shock").</summary>
+    public const int ShockWindowMonths = 24;
 
     public static double Sum(MonthSeries s, int from, int to)
     {
@@ -57,10 +59,13 @@ public static class MetricMath
     public static double Mean(MonthSeries s, int from, int to) => Sum(s, from, to) / (to - from);
 
     /// <summary>The highest value from <paramref name="from"/> to the end, and the first month it is reached.</summary>
-    public static (double Peak, int Month) Peak(MonthSeries s, int from)
+    public static (double Peak, int Month) Peak(MonthSeries s, int from) => Peak(s, from, s.Months);
+
+    /// <summary>The highest value in months [<paramref name="from"/>, <paramref name="to"/>), and the first month it is reached.</summary>
+    public static (double Peak, int Month) Peak(MonthSeries s, int from, int to)
     {
         double peak = 0; int at = from;
-        for (int t = from; t < s.Months; t++)
+        for (int t = from; t < Math.Min(to, s.Months); t++)
             if (s[t] > peak) { peak = s[t]; at = t; }
         return (peak, at);
     }

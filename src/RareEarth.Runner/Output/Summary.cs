@@ -4,7 +4,13 @@ using RareEarth.Runner.Recording;
 namespace RareEarth.Runner.Output;
 
 public sealed record ShortageSummary(string Country, string Material, double Tonnes, double Share, int MonthsInShortage, string? WorstMonth, double WorstShare);
-public sealed record PriceSummary(string Material, string Region, double Baseline, double Peak, double PeakMultiple, string PeakMonth, int MonthsAbove2x, double FinalPrice);
+/// <summary>
+/// A price over the run. <c>Peak</c> is the highest price from the shock to the end (the batch metric); <c>ShockPeak</c> is
+/// the highest within <see cref="MetricMath.ShockWindowMonths"/> months of the shock, the part of the move credited to it
+/// (null when the scenario has no shock).
+/// </summary>
+public sealed record PriceSummary(string Material, string Region, double Baseline, double Peak, double PeakMultiple, string PeakMonth, int MonthsAbove2x, double FinalPrice,
+    int? PeakMonthsAfterShock, double? ShockPeak, double? ShockPeakMultiple, string? ShockPeakMonth);
 public sealed record PriceGap(string Material, double MaxOutsideOverInside, string? MaxGapMonth);
 public sealed record DecouplingSummary(string Country, string Material, string Basis, double ShareAtShock, double FinalShare,
     int? MonthsTo50, string? Month50, int? MonthsTo20, string? Month20, string Note);
@@ -12,6 +18,12 @@ public sealed record CostSummary(string Country, double ShortageLossUsd, double 
 public sealed record RestrictorSummary(string Country, double ExportRevenueBaselineUsdPerMonth, double ExportRevenueAfterShockUsd,
     double ExportRevenueAtBaselineUsd, double LostExportRevenueUsd, IReadOnlyList<MarketShare> MarketShares, double IdleCapacityShare);
 public sealed record MarketShare(string Material, double ShareBeforeShock, double ShareAtEnd);
+
+/// <summary>
+/// What the scenario is about: the headline materials (<see cref="Batch.BatchLayout.PreferredFocus"/> and every material under
+/// a restrictive export regime) and the countries those regimes target (empty: no export regime names one).
+/// </summary>
+public sealed record SummaryFocus(IReadOnlyList<string> Materials, IReadOnlyList<string> Countries);
 
 /// <summary>What a run means in a few numbers: shortages, price spikes, decoupling, costs (summary.json).</summary>
 public sealed record RunSummary(
@@ -22,7 +34,8 @@ public sealed record RunSummary(
     IReadOnlyList<PriceGap> PriceGaps,
     IReadOnlyList<DecouplingSummary> Decoupling,
     IReadOnlyList<CostSummary> Costs,
-    RestrictorSummary? Restrictor)
+    RestrictorSummary? Restrictor,
+    SummaryFocus Focus)
 {
     /// <summary>Costs against the same world and seed without the confrontation; null when not run (--no-counterfactual) or nothing to remove.</summary>
     public CounterfactualSummary? Counterfactual { get; init; }
@@ -57,8 +70,11 @@ public static class SummaryBuilder
                 var p = r.PriceSeries(mat, reg);
                 double baseline = MetricMath.Mean(p, w.From, w.To);
                 var (peak, peakT) = MetricMath.Peak(p, shock);
+                var (near, nearT) = MetricMath.Peak(p, shock, shock + MetricMath.ShockWindowMonths);
+                bool hasShock = m.ShockMonth >= 0;
                 prices.Add(new PriceSummary(m.MaterialIds[mat], m.RegionIds[reg], baseline, peak, peak / baseline, m.MonthLabel(peakT),
-                    MetricMath.MonthsAbove(p, shock, 2 * baseline), p[T - 1]));
+                    MetricMath.MonthsAbove(p, shock, 2 * baseline), p[T - 1],
+                    hasShock ? peakT - shock : null, hasShock ? near : null, hasShock ? near / baseline : null, hasShock ? m.MonthLabel(nearT) : null));
             }
             double maxGap = 0; int gapT = -1;
             for (int t = 0; t < T; t++)
@@ -90,18 +106,41 @@ public static class SummaryBuilder
 
         return new RunSummary(scenario, seed, EngineInfo.Version, hash, m.MonthLabel(0), m.MonthLabel(T - 1),
             m.ShockMonth >= 0 ? m.MonthLabel(m.ShockMonth) : null, w.Label(m),
-            shortages, prices, gaps, decoupling, costs, Restrictor(r, w));
+            shortages, prices, gaps, decoupling, costs, Restrictor(r, w), Focus(m));
     }
 
-    /// <summary>Months from the shock until the China share falls below 50% and 20% for good (see <see cref="MetricMath.FirstSustainedBelow"/>).</summary>
+    /// <summary>The headline materials and the targeted countries (see <see cref="SummaryFocus"/>).</summary>
+    public static SummaryFocus Focus(Model m)
+    {
+        var mats = new SortedSet<int>(Batch.BatchLayout.For(m).FocusMaterials);
+        var countries = new SortedSet<int>();
+        foreach (var e in m.Events)
+        {
+            bool restrictive = e.Kind == EventKind.ExportRegime &&
+                               (e.Regime is RegimeKind.Ban or RegimeKind.Quota || (e.Regime == RegimeKind.Licence && (e.Value < 1 || e.Delay > 0)));
+            if (!restrictive) continue;
+            if (e.Destination >= 0) countries.Add(e.Destination);
+            for (int mat = 0; mat < m.M; mat++)
+                if (e.Materials is { } mask ? mask[mat] : e.Material == mat) mats.Add(mat);
+        }
+        return new SummaryFocus(mats.Select(i => m.MaterialIds[i]).ToList(), countries.Select(i => m.CountryIds[i]).ToList());
+    }
+
+    /// <summary>
+    /// Months from the shock until the China share first falls below 50% and 20% and stays below for 12 months
+    /// (see <see cref="MetricMath.FirstSustainedBelow"/>); the note says whether it was still below at the end.
+    /// </summary>
     static DecouplingSummary Decouple(Model m, MonthSeries share, int c, int mat, int shock, string basis)
     {
         double at = MetricMath.LastKnown(share, Math.Max(0, shock - 1));
         double final = MetricMath.LastKnown(share, share.Months - 1);
         int? t50 = MetricMath.FirstSustainedBelow(share, shock, 0.5), t20 = MetricMath.FirstSustainedBelow(share, shock, 0.2);
-        string note = at < 0.2 ? "below 20% already before the shock"
-            : t50 is null ? "not within the horizon (50%)"
-            : t20 is null ? "below 50% but not 20% within the horizon" : "decoupled below 20%";
+        string before = m.ShockMonth >= 0 ? "before the shock" : "at the start";
+        string note = at < 0.2 ? $"below 20% already {before}"
+            : t50 is null ? "not below 50% for 12 months within the horizon"
+            : t20 is null ? (final >= 0.5 ? "below 50% for 12 months or more, back above 50% by the end" : "below 50% but not 20% within the horizon")
+            : final >= 0.2 ? $"below 20% for 12 months or more, back above {(final >= 0.5 ? 50 : 20)}% by the end"
+            : "decoupled below 20%";
         return new DecouplingSummary(m.CountryIds[c], m.MaterialIds[mat], basis, at, final,
             t50 - shock, t50 is null ? null : m.MonthLabel(t50.Value),
             t20 - shock, t20 is null ? null : m.MonthLabel(t20.Value), note);

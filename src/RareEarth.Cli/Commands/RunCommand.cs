@@ -52,7 +52,6 @@ internal static class RunCommand
                 if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
             });
             SummaryPrinter.Print(Console.Out, summary, compiled);
-            CounterfactualPrinter.Print(Console.Out, summary.Counterfactual, compiled.Model);
             Console.WriteLine();
             Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {dir}/ " +
                               $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");

@@ -26,8 +26,18 @@ public static class SummaryPrinter
         p.Prices();
         p.Shortages();
         p.Decoupling();
-        p.Costs();
-        p.MutualHarm();
+        if (s.Counterfactual is { } cf)
+        {
+            // costs against the same world and seed without the confrontation (the run's second run)
+            p.CounterfactualCosts(cf);
+            p.CounterfactualHarm(cf);
+        }
+        else
+        {
+            // --no-counterfactual: against the pre-shock prices and revenue rate only
+            p.Costs();
+            p.MutualHarm();
+        }
     }
 
     sealed class Printer(TextWriter w, RunSummary s, IReadOnlyDictionary<string, string> names)
@@ -136,6 +146,40 @@ public static class SummaryPrinter
                 w.WriteLine("  its share of world output, before the shock -> last 12 months: " +
                             string.Join(", ", shares.Select(x => $"{x.Material} {Pct(x.ShareBeforeShock, 0)} -> {Pct(x.ShareAtEnd, 0)}")));
         }
+
+        public void CounterfactualCosts(CounterfactualSummary cf)
+        {
+            w.WriteLine();
+            w.WriteLine("What the confrontation cost each country, against the same world and seed without it, USD bn");
+            w.WriteLine("(net = shortage loss + paid for supplies - producers' margin; + is a cost, - a gain):");
+            Rows(cf.Countries.Where(c => Math.Abs(c.NetCostUsd) > CostUsd || Math.Abs(c.ShortageTonnes) >= 0.5 || s.Focus.Countries.Contains(c.Country))
+                    .OrderByDescending(c => Math.Abs(c.NetCostUsd)).ToList(),
+                c => s.Focus.Countries.Contains(c.Country), null,
+                c => $"{Who(c.Country)}  {Signed(c.NetCostUsd),7}   shortage loss {Bn(c.EconomicLossUsd, 2)}, paid {Signed(c.ProcurementUsd)}, " +
+                     $"margin {Signed(c.ProducerMarginUsd)}; shortage {SignedTonnes(c.ShortageTonnes)}, export revenue {Signed(c.ExportRevenueUsd)}, fiscal {Signed(c.FiscalUsd)}",
+                "no country's net cost moved by more than USD 1 million");
+        }
+
+        public void CounterfactualHarm(CounterfactualSummary cf)
+        {
+            if (cf.Restrictor is not { } r) return;
+            w.WriteLine();
+            string change = Math.Abs(r.LostExportRevenueUsd) < 0.05e9 ? "about the same"
+                : r.LostExportRevenueUsd > 0 ? $"a loss of {Bn(r.LostExportRevenueUsd, 1)} bn ({Pct(r.LostShare, 0)})" : $"a gain of {Bn(-r.LostExportRevenueUsd, 1)} bn";
+            string net = r.NetCostUsd >= 0 ? $"a net cost of {Bn(r.NetCostUsd, 1)} bn" : $"a net gain of {Bn(-r.NetCostUsd, 1)} bn";
+            w.WriteLine($"Mutual harm - {Who(r.Country).TrimEnd()}: export revenue {Bn(r.ExportRevenueUsd, 1)} bn against {Bn(r.CounterfactualExportRevenueUsd, 1)} bn " +
+                        $"without the confrontation, {change}; {net} in all.");
+            if (s.Restrictor is { } pre)
+            {
+                var shares = pre.MarketShares.Where(x => x.ShareBeforeShock > 0.5).ToList();
+                if (shares.Count > 0)
+                    w.WriteLine("  its share of world output, before the shock -> last 12 months: " +
+                                string.Join(", ", shares.Select(x => $"{x.Material} {Pct(x.ShareBeforeShock, 0)} -> {Pct(x.ShareAtEnd, 0)}")));
+            }
+        }
+
+        static string Signed(double usd) => (usd >= 0 ? "+" : "") + Bn(usd, 2);
+        static string SignedTonnes(double t) => (t >= 0 ? "+" : "-") + Tonnes(Math.Abs(t)) + " t";
 
         // ---- rows: what matters, headline rows always, the rest counted
 

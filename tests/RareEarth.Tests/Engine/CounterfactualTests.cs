@@ -62,12 +62,13 @@ public class CounterfactualTests
         var (exit, stdout, _) = CliProcess.Run("run", TestPaths.Scenario("controls-2025.yaml"), "--out", Path.Combine(dir, "a"), "--no-charts");
         Assert.Equal(0, exit);
         Assert.Contains("against the same world and seed without it", stdout);
+        Assert.DoesNotContain("at the pre-shock rate", stdout);
         var json = File.ReadAllText(Path.Combine(dir, "a", "summary.json"));
         Assert.Contains("\"counterfactual\": {", json);
         Assert.Contains("\"net_cost_usd\"", json);
         (exit, stdout, _) = CliProcess.Run("run", TestPaths.Scenario("controls-2025.yaml"), "--out", Path.Combine(dir, "b"), "--no-charts", "--no-counterfactual");
         Assert.Equal(0, exit);
-        Assert.Contains("not computed", stdout);
+        Assert.Contains("at the pre-shock rate", stdout);
         Assert.Contains("\"counterfactual\": null", File.ReadAllText(Path.Combine(dir, "b", "summary.json")));
     }
 }

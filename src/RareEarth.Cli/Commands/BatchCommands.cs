@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using RareEarth.Reporting;
 using RareEarth.Runner.Batch;
+using RareEarth.Runner.Output;
 using RareEarth.Runner.Store;
 using RareEarth.Scenarios;
 using Spectre.Console;
@@ -144,17 +145,23 @@ internal static class BatchCommands
         var db = new Argument<string>("db") { Description = "Results store (DuckDB file) written by batch or sweep" };
         var format = new Option<string>("--format") { Description = "parquet or csv", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "csv");
-        var outDir = new Option<string>("--out") { Description = "Output directory", Required = true };
-        var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir };
+        var outDir = new Option<string>("--out") { Description = "Output directory: created if new; a previous export there is replaced; a folder with other files is refused (see --force)", Required = true };
+        var force = Writing.ForceOption();
+        var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir, force };
         cmd.SetAction(parse =>
         {
+            var dir = parse.GetValue(outDir)!;
+            if (Writing.Guard(dir, () => { OutputFolder.Check(dir, parse.GetValue(force)); return Common.Ok; }) is not Common.Ok and var refused) return refused;
             return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
-                var files = store.Export(parse.GetValue(outDir)!, parse.GetValue(format)!);
-                foreach (var f in files) Console.WriteLine($"  {Path.Combine(parse.GetValue(outDir)!, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
-                Console.WriteLine($"wrote {files.Count} files to {parse.GetValue(outDir)}");
-                return Common.Ok;
+                return Writing.Guard(dir, () =>
+                {
+                    var files = store.Export(dir, parse.GetValue(format)!, parse.GetValue(force));
+                    foreach (var f in files) Console.WriteLine($"  {Path.Combine(dir, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
+                    Console.WriteLine($"wrote {files.Count} files and export.json to {dir}");
+                    return Common.Ok;
+                });
             });
         });
         return cmd;

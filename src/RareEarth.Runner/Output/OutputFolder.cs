@@ -28,7 +28,7 @@ public static class OutputFolder
     public const string MarkerFile = ".rareearth-staging";
     /// <summary>The manifests the tool writes; one of them at the top of a folder marks it as a previous result.</summary>
     static readonly string[] Manifests = { "run.json", "history.json", "export.json", "report.json", "compare.json" };
-    /// <summary>What run wrote before manifests listed their files (a run.json with engine_version and reproduce).</summary>
+    /// <summary>What run wrote before manifests listed their files (a run.json with engine_version and reproduce, and charts/*.png|svg).</summary>
     static readonly string[] LegacyRunFiles = { "run.json", "timeseries.csv", "summary.json", "scenario.resolved.yaml" };
 
     /// <summary>
@@ -171,13 +171,27 @@ public static class OutputFolder
             else if (name == "run.json" && o["engine_version"] is not null && o["reproduce"] is not null && o["written_by"] is null)
             {
                 ours.UnionWith(LegacyRunFiles);
-                var charts = Path.Combine(full, "charts");
-                if (Directory.Exists(charts))
-                    foreach (var c in Directory.EnumerateFiles(charts))
-                        if (c.EndsWith(".png", StringComparison.Ordinal) || c.EndsWith(".svg", StringComparison.Ordinal)) ours.Add("charts/" + Path.GetFileName(c));
+                ours.UnionWith(Charts(full, "charts", "").Select(c => "charts/" + c));
             }
         }
+        // history before manifests: history.md ("# NAME: model against history") and its history_*.png|svg charts
+        var historyMd = Path.Combine(full, "history.md");
+        if (File.Exists(historyMd) && File.ReadLines(historyMd).FirstOrDefault() is { } title && title.StartsWith("# ", StringComparison.Ordinal) &&
+            title.EndsWith(": model against history", StringComparison.Ordinal))
+        {
+            ours.Add("history.md");
+            ours.UnionWith(Charts(full, "", "history_"));
+        }
         return ours;
+    }
+
+    /// <summary>Names of the .png and .svg files in a subfolder whose names start with <paramref name="prefix"/>.</summary>
+    static IEnumerable<string> Charts(string full, string sub, string prefix)
+    {
+        var dir = Path.Combine(full, sub);
+        if (!Directory.Exists(dir)) return Array.Empty<string>();
+        return Directory.EnumerateFiles(dir, prefix + "*").Select(Path.GetFileName)
+            .Where(f => f!.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".svg", StringComparison.Ordinal))!;
     }
 
     /// <summary>A relative path inside the folder (no rooted path, no "..").</summary>

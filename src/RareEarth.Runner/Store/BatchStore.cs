@@ -5,6 +5,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using RareEarth.Analysis;
 using RareEarth.Runner.Batch;
+using RareEarth.Runner.Output;
 
 namespace RareEarth.Runner.Store;
 
@@ -456,23 +457,30 @@ public sealed class BatchStore : IDisposable
 
     /// <summary>
     /// Writes one file per table into <paramref name="dir"/> (DuckDB COPY): batch, sessions, parameters, design,
-    /// run_parameters, runs, metrics, series (the view, with metric/material/country and month as a date) and quantiles.
+    /// run_parameters, runs, metrics, series (the view, with metric/material/country and month as a date) and quantiles,
+    /// and the manifest export.json. The files are written to a staging folder first and put in place together
+    /// (<see cref="OutputFolder"/>): a failure midway (a full disk) leaves the folder as it was.
     /// </summary>
-    public IReadOnlyList<string> Export(string dir, string format)
+    public IReadOnlyList<string> Export(string dir, string format, bool force = false)
     {
         format = format.ToLowerInvariant();
         if (format is not ("parquet" or "csv")) throw new ArgumentException($"unknown format '{format}'; expected parquet or csv");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
-        foreach (var t in ExportTables)
+        var manifest = new System.Text.Json.Nodes.JsonObject
         {
-            var file = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, $"{t}.{format}"));
-            string order = t switch { "runs" or "design" => " ORDER BY run_index", "run_parameters" => " ORDER BY run_index, name", _ => "" };
-            string options = format == "parquet" ? "FORMAT PARQUET, COMPRESSION ZSTD" : "FORMAT CSV, HEADER";
-            Exec($"COPY (SELECT * FROM {t}{order}) TO {S(file)} ({options})");
-            files.Add(file);
-        }
-        return files;
+            ["store"] = Path, ["batch"] = Scalar<string>("SELECT id FROM batch"), ["format"] = format, ["engine_version"] = EngineInfo.Version,
+        };
+        var full = OutputFolder.Write(dir, "export.json", manifest, staging =>
+        {
+            foreach (var t in ExportTables)
+            {
+                var file = System.IO.Path.Combine(staging, $"{t}.{format}");
+                string order = t switch { "runs" or "design" => " ORDER BY run_index", "run_parameters" => " ORDER BY run_index, name", _ => "" };
+                string options = format == "parquet" ? "FORMAT PARQUET, COMPRESSION ZSTD" : "FORMAT CSV, HEADER";
+                try { Exec($"COPY (SELECT * FROM {t}{order}) TO {S(file)} ({options})"); }
+                catch (DuckDBException e) { throw new IOException($"{t}.{format}: {e.Message}", e); }
+            }
+        }, force);
+        return ExportTables.Select(t => System.IO.Path.Combine(full, $"{t}.{format}")).ToList();
     }
 
     // ---------------------------------------------------------------- queries for reports

@@ -338,6 +338,11 @@ internal static class BatchCommands
         BatchJob job;
         try { job = BatchJob.Create(dbPath, plan, scenario, shard); }
         catch (IOException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
+        catch (Exception e) when (e is UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException)
+        {
+            Console.Error.WriteLine($"error: cannot create {dbPath}: {Writing.OneLine(e.Message)}");
+            return Common.Failed;
+        }
         using (job) return await Execute(job, dbPath, threads, ct);
     }
 
@@ -387,7 +392,9 @@ internal static class BatchCommands
         catch (Exception e) when (e is IOException or AggregateException or DuckDB.NET.Data.DuckDBException or InvalidDataException)
         {
             Console.Error.WriteLine("error: " + e.Message + (e.InnerException is { } inner && inner.Message != e.Message ? $" ({inner.Message})" : ""));
-            Console.Error.WriteLine($"the store keeps every run committed so far; continue with: rareearth batch --resume {dbPath}");
+            if (e.Message.Contains("Corrupt database", StringComparison.Ordinal))
+                Console.Error.WriteLine($"the store {dbPath} is damaged: start the batch again with another --out (the same --seed gives the same runs)");
+            else Console.Error.WriteLine($"the store keeps every run committed so far; continue with: rareearth batch --resume {dbPath}");
             return Common.Failed;
         }
         finally { Console.CancelKeyPress -= onCancel; }

@@ -30,7 +30,7 @@ internal static class BatchCommands
     static Command Batch()
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML) declaring 'uncertain:' parameters; omit with --resume", Arity = ArgumentArity.ZeroOrOne };
-        var runs = new Option<int?>("--runs") { Description = "Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs)" };
+        var runs = new Option<int?>("--runs") { Description = $"Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs); at most {BatchDesigns.MaxRuns:N0} runs in all" };
         var seed = Common.SeedOption();
         var threads = ThreadsOption();
         var design = new Option<string>("--design") { Description = "mc (Monte Carlo), lhs (Latin hypercube) or sobol (Saltelli design)", DefaultValueFactory = _ => "lhs" };

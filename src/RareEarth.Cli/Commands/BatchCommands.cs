@@ -204,6 +204,8 @@ internal static class BatchCommands
         var nameB = new Option<string?>("--name-b") { Description = "Label of B (default: its store's file name)" };
         var cmd = new Command("compare", "Policy A against policy B from two results stores: metric distributions, run-by-run differences when the batches share seeds, fans of both on one chart, costs per country.")
             { a, b, outDir, nameA, nameB };
+        var force = Writing.ForceOption();
+        cmd.Options.Add(force);
         cmd.SetAction(parse =>
         {
             string pa = parse.GetValue(a)!, pb = parse.GetValue(b)!;
@@ -213,9 +215,16 @@ internal static class BatchCommands
             {
                 using var sa = BatchStore.Open(pa, readOnly: true);
                 using var sb = BatchStore.Open(pb, readOnly: true);
-                var result = BatchCompare.Write(sa, sb, dir, la, lb);
-                Console.WriteLine($"{(result.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
-                Console.WriteLine($"wrote {result.ReportPath} and {result.Charts.Count} charts");
+                CompareResult? result = null;
+                var manifest = new System.Text.Json.Nodes.JsonObject { ["a"] = sa.Path, ["b"] = sb.Path, ["name_a"] = la, ["name_b"] = lb };
+                int written = Writing.Guard(dir, () =>
+                {
+                    OutputFolder.Write(dir, "compare.json", manifest, staging => result = BatchCompare.Write(sa, sb, staging, la, lb), parse.GetValue(force));
+                    return Common.Ok;
+                });
+                if (written != Common.Ok) return written;
+                Console.WriteLine($"{(result!.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
+                Console.WriteLine($"wrote {Path.Combine(dir, Path.GetFileName(result.ReportPath))} and {result.Charts.Count} charts");
                 return Common.Ok;
             });
         });
@@ -285,6 +294,8 @@ internal static class BatchCommands
                           "e.g. \"shortage_months_JP_ndfeb_magnet > 6\" (default: top 20% of the first focus material's peak ROW price multiple)",
         };
         var cmd = new Command("report", "Charts and report.md from a results store alone: fan charts, sensitivity indices (Sobol for sobol designs, first order for mc/lhs), responses to swept parameters, PRIM box.") { db, outDir, where };
+        var force = Writing.ForceOption();
+        cmd.Options.Add(force);
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(db)!;
@@ -292,8 +303,15 @@ internal static class BatchCommands
             return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(path, readOnly: true);
-                var result = BatchReport.Write(store, dir, parse.GetValue(where));
-                foreach (var w in result.Warnings) Console.Error.WriteLine("warning: " + w);
+                BatchReportResult? result = null;
+                var manifest = new System.Text.Json.Nodes.JsonObject { ["store"] = store.Path, ["where"] = parse.GetValue(where) };
+                int written = Writing.Guard(dir, () =>
+                {
+                    OutputFolder.Write(dir, "report.json", manifest, staging => result = BatchReport.Write(store, staging, parse.GetValue(where)), parse.GetValue(force));
+                    return Common.Ok;
+                });
+                if (written != Common.Ok) return written;
+                foreach (var w in result!.Warnings) Console.Error.WriteLine("warning: " + w);
                 Console.WriteLine($"wrote {Path.Combine(dir, "report.md")} and {result.Charts.Count} charts");
                 return Common.Ok;
             });

@@ -78,7 +78,7 @@ public static class OutputFolder
             {
                 WriteAmong(full, staging, files, found.Ours);
                 marker.Dispose();
-                Directory.Delete(staging, true);
+                Remove(staging);
                 return full;
             }
             marker.Dispose();
@@ -88,7 +88,7 @@ public static class OutputFolder
         catch
         {
             marker?.Dispose();
-            if (Directory.Exists(staging)) Directory.Delete(staging, true);
+            if (Directory.Exists(staging)) Remove(staging);
             throw;
         }
     }
@@ -174,6 +174,15 @@ public static class OutputFolder
                 ours.UnionWith(Charts(full, "charts", "").Select(c => "charts/" + c));
             }
         }
+        // report and compare before manifests: report.md ("# Batch report: ...") or compare.md ("# A against B") and charts/*.png|svg
+        foreach (var (md, heading) in new[] { ("report.md", "# Batch report: "), ("compare.md", "# ") })
+        {
+            var path = Path.Combine(full, md);
+            if (ours.Contains(md) || !File.Exists(path) || File.ReadLines(path).FirstOrDefault() is not { } first || !first.StartsWith(heading, StringComparison.Ordinal)) continue;
+            if (md == "compare.md" && !first.Contains(" against ", StringComparison.Ordinal)) continue;
+            ours.Add(md);
+            ours.UnionWith(Charts(full, "charts", "").Select(c => "charts/" + c));
+        }
         // history before manifests: history.md ("# NAME: model against history") and its history_*.png|svg charts
         var historyMd = Path.Combine(full, "history.md");
         if (File.Exists(historyMd) && File.ReadLines(historyMd).FirstOrDefault() is { } title && title.StartsWith("# ", StringComparison.Ordinal) &&
@@ -213,7 +222,7 @@ public static class OutputFolder
             Directory.Move(backup, full);
             throw;
         }
-        try { Directory.Delete(backup, true); }
+        try { Remove(backup); }
         catch (IOException) { } // left for the next write to this folder to remove
     }
 
@@ -260,7 +269,7 @@ public static class OutputFolder
             if (tail.StartsWith(StagingTag, StringComparison.Ordinal) && IsPid(tail[StagingTag.Length..]))
             {
                 if (!Abandoned(dir)) continue;
-                if (File.Exists(Path.Combine(dir, MarkerFile))) Directory.Delete(dir, true);
+                if (File.Exists(Path.Combine(dir, MarkerFile))) Remove(dir);
                 else if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
             }
             else if (tail.StartsWith(BackupTag, StringComparison.Ordinal) && IsPid(tail[BackupTag.Length..]))
@@ -269,11 +278,23 @@ public static class OutputFolder
                 if (Directory.Exists(staging) && !Abandoned(staging)) continue; // its writer is between its two renames
                 if (Inspect(dir) is not { Foreign.Count: 0, Entries: > 0 }) continue;
                 if (!Directory.Exists(full)) Directory.Move(dir, full);
-                else Directory.Delete(dir, true);
+                else Remove(dir);
             }
             else if (tail.StartsWith(LegacyTag, StringComparison.Ordinal) && IsPid(tail[LegacyTag.Length..]) && LegacyPartial(dir))
                 Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>
+    /// Deletes a staging folder or backup of the tool, its marker and manifests last: a kill while deleting leaves a
+    /// folder that is still recognised as the tool's, and removed by the next write.
+    /// </summary>
+    static void Remove(string dir)
+    {
+        var last = Manifests.Append(MarkerFile).Select(m => Path.Combine(dir, m)).ToHashSet();
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => !last.Contains(f)).ToList()) File.Delete(f);
+        foreach (var f in last) File.Delete(f);
+        Directory.Delete(dir, true);
     }
 
     /// <summary>True when no live writer holds the staging folder's marker.</summary>

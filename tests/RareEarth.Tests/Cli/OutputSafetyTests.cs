@@ -261,4 +261,37 @@ public class OutputSafetyTests
         }
         finally { Unmount(ro); }
     }
+
+    [Theory]
+    [InlineData("/etc", "is a folder")]
+    [InlineData("/dev/zero", "not a regular file")]
+    public void HistoryDataThatIsNotAFileIsOneLine(string data, string message)
+    {
+        var cwd = CliProcess.TempDir();
+        var (exit, _, err) = Cli(cwd, "history", World, "--data", data, "--out", "h");
+        Assert.Equal(2, exit);
+        OneLineError(err, message);
+        Assert.Empty(Directory.GetFileSystemEntries(cwd));
+    }
+
+    [Fact]
+    public void HistoryAndReportDoNotWriteAmongTheUsersFiles()
+    {
+        var cwd = CliProcess.TempDir();
+        var data = Path.Combine(cwd, "h.csv");
+        File.WriteAllText(data, "month,metric,material,country,partner,value,unit,use,source\n2021-01,price,oxide,ROW,,50,USD/kg,validation,test\n");
+        var mine = Directory.CreateDirectory(Path.Combine(cwd, "mine")).FullName;
+        File.WriteAllText(Path.Combine(mine, "history.md"), "my notes");
+        var before = Snapshot(cwd);
+        var (exit, _, err) = Cli(cwd, "history", World, "--data", data, "--out", "mine");
+        Assert.Equal(2, exit);
+        OneLineError(err, "history.md");
+        Assert.Equal(before, Snapshot(cwd));
+        // a new folder, then the same again: replaced
+        Assert.Equal(0, Cli(cwd, "history", World, "--data", data, "--out", "h").Exit);
+        (exit, _, err) = Cli(cwd, "history", World, "--data", data, "--out", "h", "--seed", "2");
+        Assert.True(exit == 0, err);
+        Assert.Contains("\"seed\": 2", File.ReadAllText(Path.Combine(cwd, "h", "history.json")));
+        Assert.Empty(Hidden(cwd));
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using RareEarth.Reporting;
 using RareEarth.Runner.Batch;
+using RareEarth.Runner.Output;
 using RareEarth.Runner.Store;
 using RareEarth.Scenarios;
 using Spectre.Console;
@@ -40,7 +41,7 @@ internal static class BatchCommands
     static Command Batch()
     {
         var scenario = new Argument<string?>("scenario") { Description = "Scenario file (YAML) declaring 'uncertain:' parameters; omit with --resume", Arity = ArgumentArity.ZeroOrOne };
-        var runs = new Option<int?>("--runs") { Description = "Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs)" };
+        var runs = new Option<int?>("--runs") { Description = $"Runs (mc, lhs) or base samples N (sobol: N·(d+2) runs); at most {BatchDesigns.MaxRuns:N0} runs in all" };
         var seed = Common.MasterSeedOption("the seeds of the runs and their sampled parameter values are drawn from it");
         var threads = ThreadsOption();
         var design = new Option<string>("--design") { Description = "mc (Monte Carlo), lhs (Latin hypercube) or sobol (Saltelli design)", DefaultValueFactory = _ => "lhs" };
@@ -155,17 +156,23 @@ internal static class BatchCommands
         var db = new Argument<string>("db") { Description = "Results store (DuckDB file) written by batch or sweep" };
         var format = new Option<string>("--format") { Description = "parquet or csv", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "csv");
-        var outDir = new Option<string>("--out") { Description = "Output directory", Required = true };
-        var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir };
+        var outDir = new Option<string>("--out") { Description = "Output directory: created if new; a previous export there is replaced; a folder with other files is refused (see --force)", Required = true };
+        var force = Writing.ForceOption();
+        var cmd = new Command("export", "Write every table of a results store to one Parquet or CSV file each.") { db, format, outDir, force };
         cmd.SetAction(parse =>
         {
+            var dir = parse.GetValue(outDir)!;
+            if (Writing.Guard(dir, () => { OutputFolder.Check(dir, parse.GetValue(force)); return Common.Ok; }) is not Common.Ok and var refused) return refused;
             return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(parse.GetValue(db)!, readOnly: true);
-                var files = store.Export(parse.GetValue(outDir)!, parse.GetValue(format)!);
-                foreach (var f in files) Console.WriteLine($"  {Path.Combine(parse.GetValue(outDir)!, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
-                Console.WriteLine($"wrote {files.Count} files to {parse.GetValue(outDir)}");
-                return Common.Ok;
+                return Writing.Guard(dir, () =>
+                {
+                    var files = store.Export(dir, parse.GetValue(format)!, parse.GetValue(force));
+                    foreach (var f in files) Console.WriteLine($"  {Path.Combine(dir, Path.GetFileName(f)),-50} {new FileInfo(f).Length,14:N0} bytes");
+                    Console.WriteLine($"wrote {files.Count} files and export.json to {dir}");
+                    return Common.Ok;
+                });
             });
         });
         return cmd;
@@ -208,6 +215,8 @@ internal static class BatchCommands
         var nameB = new Option<string?>("--name-b") { Description = "Label of B (default: its store's file name)" };
         var cmd = new Command("compare", "Policy A against policy B from two results stores: metric distributions, run-by-run differences when the batches share seeds, fans of both on one chart, costs per country.")
             { a, b, outDir, nameA, nameB };
+        var force = Writing.ForceOption();
+        cmd.Options.Add(force);
         cmd.SetAction(parse =>
         {
             string pa = parse.GetValue(a)!, pb = parse.GetValue(b)!;
@@ -217,9 +226,16 @@ internal static class BatchCommands
             {
                 using var sa = BatchStore.Open(pa, readOnly: true);
                 using var sb = BatchStore.Open(pb, readOnly: true);
-                var result = BatchCompare.Write(sa, sb, dir, la, lb);
-                Console.WriteLine($"{(result.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
-                Console.WriteLine($"wrote {result.ReportPath} and {result.Charts.Count} charts");
+                CompareResult? result = null;
+                var manifest = new System.Text.Json.Nodes.JsonObject { ["a"] = sa.Path, ["b"] = sb.Path, ["name_a"] = la, ["name_b"] = lb };
+                int written = Writing.Guard(dir, () =>
+                {
+                    OutputFolder.Write(dir, "compare.json", manifest, staging => result = BatchCompare.Write(sa, sb, staging, la, lb), parse.GetValue(force));
+                    return Common.Ok;
+                });
+                if (written != Common.Ok) return written;
+                Console.WriteLine($"{(result!.Paired ? "paired runs (same seeds and parameter values)" : "unpaired batches")}: {result.Metrics.Count} metrics compared");
+                Console.WriteLine($"wrote {Path.Combine(dir, Path.GetFileName(result.ReportPath))} and {result.Charts.Count} charts");
                 return Common.Ok;
             });
         });
@@ -238,6 +254,8 @@ internal static class BatchCommands
                           "e.g. \"shortage_months_JP_ndfeb_magnet > 6\" (default: top 20% of the first focus material's peak ROW price multiple)",
         };
         var cmd = new Command("report", "Charts and report.md from a results store alone: fan charts, sensitivity indices (Sobol for sobol designs, first order for mc/lhs), responses to swept parameters, PRIM box.") { db, outDir, where };
+        var force = Writing.ForceOption();
+        cmd.Options.Add(force);
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(db)!;
@@ -245,8 +263,15 @@ internal static class BatchCommands
             return ReadingStores(() =>
             {
                 using var store = BatchStore.Open(path, readOnly: true);
-                var result = BatchReport.Write(store, dir, parse.GetValue(where));
-                foreach (var w in result.Warnings) Console.Error.WriteLine("warning: " + w);
+                BatchReportResult? result = null;
+                var manifest = new System.Text.Json.Nodes.JsonObject { ["store"] = store.Path, ["where"] = parse.GetValue(where) };
+                int written = Writing.Guard(dir, () =>
+                {
+                    OutputFolder.Write(dir, "report.json", manifest, staging => result = BatchReport.Write(store, staging, parse.GetValue(where)), parse.GetValue(force));
+                    return Common.Ok;
+                });
+                if (written != Common.Ok) return written;
+                foreach (var w in result!.Warnings) Console.Error.WriteLine("warning: " + w);
                 Console.WriteLine($"wrote {Path.Combine(dir, "report.md")} and {result.Charts.Count} charts");
                 return Common.Ok;
             });
@@ -297,6 +322,11 @@ internal static class BatchCommands
         BatchJob job;
         try { job = BatchJob.Create(dbPath, plan, scenario, shard); }
         catch (IOException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
+        catch (Exception e) when (e is UnauthorizedAccessException or DuckDB.NET.Data.DuckDBException)
+        {
+            Console.Error.WriteLine($"error: cannot create {dbPath}: {Writing.OneLine(e.Message)}");
+            return Common.Failed;
+        }
         using (job) return await Execute(job, dbPath, threads, ct);
     }
 
@@ -346,7 +376,9 @@ internal static class BatchCommands
         catch (Exception e) when (e is IOException or AggregateException or DuckDB.NET.Data.DuckDBException or InvalidDataException)
         {
             Console.Error.WriteLine("error: " + e.Message + (e.InnerException is { } inner && inner.Message != e.Message ? $" ({inner.Message})" : ""));
-            Console.Error.WriteLine($"the store keeps every run committed so far; continue with: rareearth batch --resume {dbPath}");
+            if (e.Message.Contains("Corrupt database", StringComparison.Ordinal))
+                Console.Error.WriteLine($"the store {dbPath} is damaged: start the batch again with another --out (the same --seed gives the same runs)");
+            else Console.Error.WriteLine($"the store keeps every run committed so far; continue with: rareearth batch --resume {dbPath}");
             return Common.Failed;
         }
         finally { Console.CancelKeyPress -= onCancel; }

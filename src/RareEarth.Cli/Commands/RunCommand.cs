@@ -13,14 +13,19 @@ internal static class RunCommand
     public static Command Create()
     {
         var scenario = Common.ScenarioArgument();
-        var outDir = new Option<string?>("--out") { Description = "Output directory (default: results/<scenario name>)" };
+        var outDir = new Option<string?>("--out")
+        {
+            Description = "Output directory (default: results/<scenario name>): created if new; a previous result of rareearth there is replaced; " +
+                          "a folder with other files is refused (see --force)",
+        };
+        var force = Writing.ForceOption();
         var seed = Common.SeedOption();
         var set = Common.SetOption();
         var noCharts = new Option<bool>("--no-charts") { Description = "Skip the PNG/SVG charts" };
         var sample = new Option<bool>("--sample") { Description = "Draw the scenario's uncertain parameters from the seed (default: use the values in the file)" };
         var noCf = new Option<bool>("--no-counterfactual") { Description = "Skip the second run without the confrontation (costs are then not reported against it)" };
         var cmd = new Command("run", "Run a scenario once; write timeseries.csv, summary.json, charts and the resolved scenario.")
-            { scenario, outDir, seed, set, noCharts, sample, noCf };
+            { scenario, outDir, seed, set, noCharts, sample, noCf, force };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(scenario)!;
@@ -38,6 +43,9 @@ internal static class RunCommand
                 Console.WriteLine("Sampled: " + string.Join(", ", drawn.Select(kv => $"{kv.Key}={kv.Value}")));
             }
             var dir = parse.GetValue(outDir) ?? Path.Combine("results", Path.GetFileNameWithoutExtension(path));
+            bool overwrite = parse.GetValue(force);
+            // the folder is checked before the run, and again when the files are put in place
+            if (Writing.Guard(dir, () => { OutputFolder.Check(dir, overwrite); return Common.Ok; }) is not Common.Ok and var refused) return refused;
             var sw = Stopwatch.StartNew();
             var rec = SingleRun.Execute(compiled, s);
             double simMs = sw.Elapsed.TotalMilliseconds;
@@ -47,13 +55,18 @@ internal static class RunCommand
                 Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
             };
             IReadOnlyList<string> charts = Array.Empty<string>();
-            RunOutput.Write(dir, compiled, s, rec, summary, staging =>
+            int written = Writing.Guard(dir, () =>
             {
-                if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+                RunOutput.Write(dir, compiled, s, rec, summary, staging =>
+                {
+                    if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+                }, overwrite);
+                return Common.Ok;
             });
+            if (written != Common.Ok) return written;
             SummaryPrinter.Print(Console.Out, summary, compiled);
             Console.WriteLine();
-            Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {dir}/ " +
+            Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {Path.TrimEndingDirectorySeparator(dir)}/ " +
                               $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");
             return Common.Ok;
         });

@@ -26,20 +26,33 @@ public sealed class BatchJob : IDisposable
     /// <summary>
     /// Opens an existing store to run what is missing: the plan (seeds, parameter values) and the resolved
     /// scenario come from the store, so the resumed runs are those the interrupted batch would have run.
-    /// Refuses a store written by another engine version.
+    /// The store is first read whole, read-only: one that is corrupt, not a store, or written by another engine
+    /// version is refused (<see cref="InvalidDataException"/>) before anything is written to it.
     /// </summary>
     public static BatchJob Resume(string dbPath)
     {
-        var store = BatchStore.Open(dbPath);
+        BatchPlan plan;
+        BatchScenario scenario;
+        BatchLayout layout;
         try
         {
-            var plan = store.ReadPlan();
+            using var check = BatchStore.Open(dbPath, readOnly: true);
+            plan = check.ReadPlan();
+            check.ReadAll();
             if (plan.EngineVersion != EngineInfo.Version)
                 throw new InvalidDataException($"{dbPath} was written by engine {plan.EngineVersion}; this is engine {EngineInfo.Version}. Resuming would mix results of two engines; start a new batch instead.");
-            var scenario = BatchScenario.FromText(plan.ScenarioText, plan.ScenarioFile, plan.Overrides);
+            scenario = BatchScenario.FromText(plan.ScenarioText, plan.ScenarioFile, plan.Overrides);
             if (scenario.Hash != plan.ScenarioHash)
                 throw new InvalidDataException($"{dbPath}: the stored scenario text does not match its hash ({plan.ScenarioHash} vs {scenario.Hash})");
-            var layout = BatchLayout.For(scenario.Nominal.Model);
+            layout = BatchLayout.For(scenario.Nominal.Model);
+            check.Attach(layout);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (!e.Message.Contains("Could not set lock", StringComparison.OrdinalIgnoreCase)) { throw Corrupt(dbPath, e); }
+        BatchStore store;
+        try { store = BatchStore.Open(dbPath); }
+        catch (DuckDB.NET.Data.DuckDBException e) when (!e.Message.Contains("Could not set lock", StringComparison.OrdinalIgnoreCase)) { throw Corrupt(dbPath, e); }
+        try
+        {
             store.Attach(layout);
             return new BatchJob { Store = store, Plan = plan, Scenario = scenario, Layout = layout, Shard = store.ReadShard() };
         }
@@ -49,6 +62,11 @@ public sealed class BatchJob : IDisposable
             throw;
         }
     }
+
+    /// <summary>The error for a store DuckDB cannot read: what it is and what to do, not "resume it".</summary>
+    public static InvalidDataException Corrupt(string dbPath, Exception e) => new(
+        $"{dbPath} is damaged and cannot be resumed ({e.Message.ReplaceLineEndings(" ")}). " +
+        "Start the batch again with another --out (the same --seed gives the same runs)", e);
 
     public BatchOutcome Run(int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null) =>
         BatchRunner.Run(Store, Plan, Scenario, Layout, threads, progress, cancel, commandLine, Shard);

@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RareEarth.Runner.Recording;
 using RareEarth.Scenarios;
 
 namespace RareEarth.Runner.Output;
 
 /// <summary>
-/// Writes everything a run produces into a directory, atomically: files go to a hidden staging
-/// directory first, which replaces the target only when everything was written. A failure leaves
-/// the target untouched.
+/// Writes everything a run produces into a directory through <see cref="OutputFolder"/>: files go to a hidden staging
+/// directory first, which becomes the target only when everything was written; a failure leaves the target as it was,
+/// and nothing the tool did not write is ever deleted. run.json is the folder's manifest.
 /// </summary>
 public static class RunOutput
 {
@@ -20,15 +21,19 @@ public static class RunOutput
     };
 
     /// <summary>Writes the run; <paramref name="extra"/> may add files (charts) into the staging directory.</summary>
-    public static void Write(string outDir, CompiledScenario scenario, int seed, SeriesRecorder rec, RunSummary summary, Action<string>? extra = null)
+    public static void Write(string outDir, CompiledScenario scenario, int seed, SeriesRecorder rec, RunSummary summary, Action<string>? extra = null, bool force = false)
     {
-        var full = Path.GetFullPath(outDir);
-        var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(full)}.partial-{Environment.ProcessId}");
-        if (Directory.Exists(staging)) Directory.Delete(staging, true);
-        Directory.CreateDirectory(staging);
-        try
+        var manifest = new JsonObject
+        {
+            ["scenario"] = scenario.Name,
+            ["scenario_files"] = new JsonArray(scenario.Document.Files.Select(f => (JsonNode)f!).ToArray()),
+            ["overrides"] = new JsonArray(scenario.Document.Overrides.Select(o => (JsonNode)o!).ToArray()),
+            ["scenario_hash"] = scenario.Document.Hash(),
+            ["seed"] = seed,
+            ["engine_version"] = EngineInfo.Version,
+            ["reproduce"] = $"run {scenario.Document.Files[0]} --seed {seed}" + string.Concat(scenario.Document.Overrides.Select(o => $" --set {o}")),
+        };
+        OutputFolder.Write(outDir, "run.json", manifest, staging =>
         {
             using (var w = new StreamWriter(Path.Combine(staging, "timeseries.csv"), false, new UTF8Encoding(false), 1 << 16))
                 TimeseriesCsv.Write(rec, w);
@@ -37,25 +42,7 @@ public static class RunOutput
                 $"# Resolved scenario: {string.Join(" <- ", scenario.Document.Files)}\n" +
                 (scenario.Document.Overrides.Count > 0 ? $"# Overrides: {string.Join(" ", scenario.Document.Overrides)}\n" : "") +
                 scenario.Document.ToYaml());
-            var manifest = new
-            {
-                Scenario = scenario.Name,
-                ScenarioFiles = scenario.Document.Files,
-                Overrides = scenario.Document.Overrides,
-                ScenarioHash = scenario.Document.Hash(),
-                Seed = seed,
-                EngineVersion = EngineInfo.Version,
-                Reproduce = $"run {scenario.Document.Files[0]} --seed {seed}" + string.Concat(scenario.Document.Overrides.Select(o => $" --set {o}")),
-            };
-            File.WriteAllText(Path.Combine(staging, "run.json"), JsonSerializer.Serialize(manifest, Json));
             extra?.Invoke(staging);
-            if (Directory.Exists(full)) Directory.Delete(full, true);
-            Directory.Move(staging, full);
-        }
-        catch
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, true);
-            throw;
-        }
+        }, force);
     }
 }

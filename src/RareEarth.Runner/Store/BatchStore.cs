@@ -5,6 +5,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using RareEarth.Analysis;
 using RareEarth.Runner.Batch;
+using RareEarth.Runner.Output;
 
 namespace RareEarth.Runner.Store;
 
@@ -62,7 +63,10 @@ public sealed class BatchStore : IDisposable
     BatchStore(string path, bool readOnly)
     {
         Path = System.IO.Path.GetFullPath(path);
-        _c = new DuckDBConnection($"Data Source={Path}" + (readOnly ? ";ACCESS_MODE=READ_ONLY" : ""));
+        // built, not concatenated: a file name may hold ';' or '='
+        var cs = new DuckDBConnectionStringBuilder { DataSource = Path };
+        if (readOnly) cs["ACCESS_MODE"] = "READ_ONLY";
+        _c = new DuckDBConnection(cs.ConnectionString);
         _c.Open();
     }
 
@@ -70,28 +74,70 @@ public sealed class BatchStore : IDisposable
 
     /// <summary>
     /// Creates a new store with the batch's metadata, parameters and full design (a shard's store too: the
-    /// <c>shard</c> table says which part it holds). Fails if the file exists.
+    /// <c>shard</c> table says which part it holds). Fails if the file exists. The store is built under a temporary
+    /// name next to it (<c>.NAME.rareearth-creating-PID</c>) and renamed into place once the schema and the plan are
+    /// committed, so a batch killed while its store is created leaves no store behind (the next create of the same
+    /// store removes the temporary file).
     /// </summary>
     public static BatchStore Create(string path, BatchPlan plan, BatchLayout layout, BatchShard? shard = null)
     {
         var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new IOException($"{path} is a folder; --out names the store file to create, e.g. {System.IO.Path.Combine(path, "batch.duckdb")}");
         if (File.Exists(full)) throw new IOException($"{path} already exists; resume it with --resume {path}, or choose another --out");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        var s = new BatchStore(full, readOnly: false);
+        var dir = System.IO.Path.GetDirectoryName(full)!;
+        var name = System.IO.Path.GetFileName(full);
+        if (name.Length == 0) throw new IOException($"{path} names a folder; --out names the store file to create");
+        Directory.CreateDirectory(dir);
+        RemoveAbandonedCreations(dir, name);
+        var temp = System.IO.Path.Combine(dir, $".{name}{CreatingTag}{Environment.ProcessId}");
+        DeleteStoreFiles(temp);
         try
         {
-            s._layout = layout;
-            s.CreateSchema(plan, layout);
-            if (shard is not null)
-                s.Exec($"CREATE TABLE shard (shard_index INTEGER, shard_count INTEGER); INSERT INTO shard VALUES ({shard.Index}, {shard.Count})");
+            using (var s = new BatchStore(temp, readOnly: false))
+            {
+                s.CreateSchema(plan, layout);
+                if (shard is not null)
+                    s.Exec($"CREATE TABLE shard (shard_index INTEGER, shard_count INTEGER); INSERT INTO shard VALUES ({shard.Index}, {shard.Count})");
+                s.Exec("CHECKPOINT");
+            }
+            if (File.Exists(temp + ".wal")) throw new IOException($"{temp}: the new store kept a write-ahead log after its checkpoint");
+            File.Move(temp, full); // fails if a store of that name appeared meanwhile
         }
         catch
         {
-            s.Dispose();
-            File.Delete(full); File.Delete(full + ".wal");
+            DeleteStoreFiles(temp);
             throw;
         }
-        return s;
+        var store = new BatchStore(full, readOnly: false);
+        store._layout = layout;
+        return store;
+    }
+
+    const string CreatingTag = ".rareearth-creating-";
+
+    static void DeleteStoreFiles(string path)
+    {
+        File.Delete(path);
+        File.Delete(path + ".wal");
+    }
+
+    /// <summary>Removes stores whose creation was killed: <c>.NAME.rareearth-creating-PID</c> files of processes that are gone.</summary>
+    static void RemoveAbandonedCreations(string dir, string name)
+    {
+        foreach (var f in Directory.EnumerateFiles(dir, $".{name}{CreatingTag}*"))
+        {
+            var pid = System.IO.Path.GetFileName(f)[(name.Length + 1 + CreatingTag.Length)..].Replace(".wal", "");
+            if (pid.Length is 0 or > 10 || !pid.All(char.IsAsciiDigit)) continue;
+            if (int.Parse(pid, CultureInfo.InvariantCulture) != Environment.ProcessId && Alive(int.Parse(pid, CultureInfo.InvariantCulture))) continue;
+            File.Delete(f);
+        }
+    }
+
+    static bool Alive(int pid)
+    {
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 
     /// <summary>Opens an existing store (read-only for report and export).</summary>
@@ -103,7 +149,7 @@ public sealed class BatchStore : IDisposable
         {
             if (s.Scalar<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'batch'") == 0 ||
                 s.Scalar<long>("SELECT count(*) FROM batch") != 1)
-                throw new InvalidDataException($"{path} is not a batch results store (or its creation was interrupted)");
+                throw new InvalidDataException($"{path} is not a batch results store (a DuckDB file without its batch table; an older version left such a file when killed while creating a store: delete it and start the batch again)");
         }
         catch { s.Dispose(); throw; }
         return s;
@@ -229,7 +275,7 @@ public sealed class BatchStore : IDisposable
 
     /// <summary>
     /// Copies the runs (rows and series) and sessions of another store of the same batch into this one, skipping runs
-    /// this store already has, in one transaction. Returns the number of runs copied.
+    /// and sessions this store already has (a shard merged twice, or a copy of one), in one transaction. Returns the number of runs copied.
     /// </summary>
     public int ImportRuns(string otherPath)
     {
@@ -242,7 +288,9 @@ public sealed class BatchStore : IDisposable
                 CREATE TEMP TABLE new_runs AS SELECT run_index FROM src.runs WHERE run_index NOT IN (SELECT run_index FROM runs);
                 INSERT INTO series_values SELECT * FROM src.series_values WHERE run_index IN (SELECT run_index FROM new_runs);
                 INSERT INTO runs SELECT * FROM src.runs WHERE run_index IN (SELECT run_index FROM new_runs);
-                INSERT INTO sessions SELECT session + (SELECT coalesce(max(session), 0) FROM sessions), * EXCLUDE (session) FROM src.sessions;
+                INSERT INTO sessions SELECT session + (SELECT coalesce(max(session), 0) FROM sessions), * EXCLUDE (session) FROM src.sessions s
+                  WHERE NOT EXISTS (SELECT 1 FROM sessions t WHERE t.started_at = s.started_at AND t.threads = s.threads
+                                    AND t.command_line IS NOT DISTINCT FROM s.command_line AND t.runs_to_do = s.runs_to_do);
                 DROP TABLE new_runs;
                 """);
             long after = Scalar<long>("SELECT count(*) FROM runs");
@@ -266,6 +314,14 @@ public sealed class BatchStore : IDisposable
             !series.SequenceEqual(layout.Series.Select(s => $"{s.Metric}|{s.MaterialId}|{s.CountryId}")))
             throw new InvalidDataException($"{Path}: the stored metrics and series do not match what this version computes for the stored scenario; cannot resume");
         _layout = layout;
+    }
+
+    /// <summary>Reads every stored run and series once, so that a damaged block shows up (as a DuckDBException) before anything is written.</summary>
+    public void ReadAll()
+    {
+        Scalar<long>("SELECT count(*) FROM (SELECT max(COLUMNS(*)) FROM runs)");
+        Scalar<long>("SELECT (count(*) + coalesce(sum(len(monthly)), 0) + coalesce(sum(run_index), 0) + coalesce(sum(series_id), 0))::BIGINT FROM series_values");
+        Scalar<long>("SELECT count(*) FROM (SELECT max(COLUMNS(*)) FROM sessions)");
     }
 
     /// <summary>Run indexes already stored (ok or failed).</summary>
@@ -459,23 +515,30 @@ public sealed class BatchStore : IDisposable
 
     /// <summary>
     /// Writes one file per table into <paramref name="dir"/> (DuckDB COPY): batch, sessions, parameters, design,
-    /// run_parameters, runs, metrics, series (the view, with metric/material/country and month as a date) and quantiles.
+    /// run_parameters, runs, metrics, series (the view, with metric/material/country and month as a date) and quantiles,
+    /// and the manifest export.json. The files are written to a staging folder first and put in place together
+    /// (<see cref="OutputFolder"/>): a failure midway (a full disk) leaves the folder as it was.
     /// </summary>
-    public IReadOnlyList<string> Export(string dir, string format)
+    public IReadOnlyList<string> Export(string dir, string format, bool force = false)
     {
         format = format.ToLowerInvariant();
         if (format is not ("parquet" or "csv")) throw new ArgumentException($"unknown format '{format}'; expected parquet or csv");
-        Directory.CreateDirectory(dir);
-        var files = new List<string>();
-        foreach (var t in ExportTables)
+        var manifest = new System.Text.Json.Nodes.JsonObject
         {
-            var file = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, $"{t}.{format}"));
-            string order = t switch { "runs" or "design" => " ORDER BY run_index", "run_parameters" => " ORDER BY run_index, name", _ => "" };
-            string options = format == "parquet" ? "FORMAT PARQUET, COMPRESSION ZSTD" : "FORMAT CSV, HEADER";
-            Exec($"COPY (SELECT * FROM {t}{order}) TO {S(file)} ({options})");
-            files.Add(file);
-        }
-        return files;
+            ["store"] = Path, ["batch"] = Scalar<string>("SELECT id FROM batch"), ["format"] = format, ["engine_version"] = EngineInfo.Version,
+        };
+        var full = OutputFolder.Write(dir, "export.json", manifest, staging =>
+        {
+            foreach (var t in ExportTables)
+            {
+                var file = System.IO.Path.Combine(staging, $"{t}.{format}");
+                string order = t switch { "runs" or "design" => " ORDER BY run_index", "run_parameters" => " ORDER BY run_index, name", _ => "" };
+                string options = format == "parquet" ? "FORMAT PARQUET, COMPRESSION ZSTD" : "FORMAT CSV, HEADER";
+                try { Exec($"COPY (SELECT * FROM {t}{order}) TO {S(file)} ({options})"); }
+                catch (DuckDBException e) { throw new IOException($"{t}.{format}: {e.Message}", e); }
+            }
+        }, force);
+        return ExportTables.Select(t => System.IO.Path.Combine(full, $"{t}.{format}")).ToList();
     }
 
     // ---------------------------------------------------------------- queries for reports

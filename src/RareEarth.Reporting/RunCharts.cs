@@ -1,4 +1,5 @@
 using System.Globalization;
+using RareEarth.Runner.Output;
 using RareEarth.Runner.Recording;
 
 namespace RareEarth.Reporting;
@@ -11,7 +12,7 @@ namespace RareEarth.Reporting;
 public static class RunCharts
 {
     /// <summary>The China share is drawn only in months where an importer's purchases reach this share of its demand.</summary>
-    public const double SharePurchaseThreshold = 0.01;
+    public const double SharePurchaseThreshold = MetricMath.SharePurchaseThreshold;
 
     /// <summary>The coverage axis ends here when some country's stocks reach further (stocks against a vanishing demand).</summary>
     public const double CoverageCapMonths = 36;
@@ -90,9 +91,7 @@ public static class RunCharts
         {
             double bought = 0;
             for (int o = 0; o < m.C; o++) bought += r.TradeAt(t, o, mat, c);
-            double demand = r.At(r.Demand, t, c, mat);
-            double share = r.At(r.ChinaShare, t, c, mat);
-            return demand > 0 && bought >= SharePurchaseThreshold * demand && double.IsFinite(share) ? 100 * share : double.NaN;
+            return 100 * MetricMath.ShownShare(r.At(r.ChinaShare, t, c, mat), bought, r.At(r.Demand, t, c, mat));
         });
     }
 

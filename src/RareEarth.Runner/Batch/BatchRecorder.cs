@@ -6,8 +6,8 @@ namespace RareEarth.Runner.Batch;
 
 /// <summary>
 /// The batch's lightweight recorder: per month it copies only prices [m, region], demand, shortage and
-/// the direct China share [c, m], and four money flows [c] (controls-2025: 14 + 3·77 + 4·11 = 289 doubles,
-/// 333 KB for 144 months, allocated once per worker and reused), instead of the ~1.9 MB of a full
+/// the direct China share and purchases [c, m], and four money flows [c] (controls-2025: 14 + 4·77 + 4·11 = 366 doubles,
+/// 422 KB for 144 months, allocated once per worker and reused), instead of the ~1.9 MB of a full
 /// <see cref="Recording.SeriesRecorder"/>. From these it computes the layout's summary metrics with the
 /// same definitions and the same arithmetic (same order of operations) as <see cref="SummaryBuilder"/>,
 /// so a batch run's metrics equal, bit for bit, those in summary.json of the same run done alone.
@@ -17,7 +17,7 @@ public sealed class BatchRecorder : IRecorder
     readonly BatchLayout _layout;
     int _T = -1, _M, _C;
     Model _model = null!;
-    double[] _price = [], _demand = [], _shortage = [], _china = [], _loss = [], _extra = [], _fiscal = [], _exportRev = [];
+    double[] _price = [], _demand = [], _shortage = [], _china = [], _bought = [], _loss = [], _extra = [], _fiscal = [], _exportRev = [];
 
     public BatchRecorder(BatchLayout layout) => _layout = layout;
 
@@ -32,7 +32,7 @@ public sealed class BatchRecorder : IRecorder
         _T = model.Months; _M = model.M; _C = model.C;
         int CM = _C * _M;
         _price = new double[_T * _M * 2];
-        _demand = new double[_T * CM]; _shortage = new double[_T * CM]; _china = new double[_T * CM];
+        _demand = new double[_T * CM]; _shortage = new double[_T * CM]; _china = new double[_T * CM]; _bought = new double[_T * CM];
         _loss = new double[_T * _C]; _extra = new double[_T * _C]; _fiscal = new double[_T * _C]; _exportRev = new double[_T * _C];
     }
 
@@ -43,6 +43,14 @@ public sealed class BatchRecorder : IRecorder
         Array.Copy(s.Demand, 0, _demand, t * CM, CM);
         Array.Copy(s.Shortage, 0, _shortage, t * CM, CM);
         Array.Copy(s.ChinaShare, 0, _china, t * CM, CM);
+        // what each country bought this month, all origins (its own included): the china_share series shows only such months
+        for (int c = 0; c < _C; c++)
+            for (int mat = 0; mat < _M; mat++)
+            {
+                double bought = 0;
+                for (int o = 0; o < _C; o++) bought += s.Trade[(o * _M + mat) * _C + c];
+                _bought[t * CM + c * _M + mat] = bought;
+            }
         Array.Copy(s.EconomicLoss, 0, _loss, t * _C, _C);
         Array.Copy(s.ExtraCost, 0, _extra, t * _C, _C);
         Array.Copy(s.FiscalCost, 0, _fiscal, t * _C, _C);
@@ -103,7 +111,7 @@ public sealed class BatchRecorder : IRecorder
                 {
                     SeriesKind.Price => Price(t, s.Material, s.Region),
                     SeriesKind.ShortageShare => At(_demand, t, s.Country, s.Material) is var dem && dem > 0 ? At(_shortage, t, s.Country, s.Material) / dem : 0,
-                    _ => At(_china, t, s.Country, s.Material),
+                    _ => MetricMath.ShownShare(At(_china, t, s.Country, s.Material), At(_bought, t, s.Country, s.Material), At(_demand, t, s.Country, s.Material)),
                 };
                 row[t] = SeriesValue(v);
             }

@@ -42,6 +42,16 @@ public readonly record struct ShortageStats(double Tonnes, double Demand, int Mo
 /// </summary>
 public static class MetricMath
 {
+    /// <summary>
+    /// A China share is shown (charts, the batch's china_share series) only in months where an importer's purchases
+    /// reach this share of its demand: otherwise the engine's share repeats an old value or rests on a few kilograms.
+    /// </summary>
+    public const double SharePurchaseThreshold = 0.01;
+
+    /// <summary>The China share to show for a month, or NaN when purchases were below <see cref="SharePurchaseThreshold"/> of demand.</summary>
+    public static double ShownShare(double share, double bought, double demand) =>
+        demand > 0 && bought >= SharePurchaseThreshold * demand && double.IsFinite(share) ? share : double.NaN;
+
     /// <summary>A month counts as "in shortage" when more than this share of demand went unmet.</summary>
     public const double ShortageMonthThreshold = 0.01;
     /// <summary>Decoupling must hold this many consecutive months to count.</summary>

@@ -175,3 +175,31 @@ public class BatchRunTests
         foreach (var m in layout.Metrics) Assert.Equal(BatchKit.FromSummary(summary, m, layout), stored[m.Name]);
     }
 }
+
+/// <summary>The batch's china_share series and the run charts show a share only in months with purchases.</summary>
+public class BatchChinaShareTests
+{
+    [Fact]
+    public void ChinaShareSeriesEqualTheRunChartsIncludingTheirGaps()
+    {
+        var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(BatchKit.Controls);
+        var layout = BatchLayout.For(compiled.Model);
+        var recorder = new BatchRecorder(layout);
+        RareEarth.Engine.Simulation.Run(new RareEarth.Engine.WorldState(compiled.Model, 5), recorder);
+        var series = layout.Series.Select(_ => new double[layout.Months]).ToArray();
+        recorder.Series(series);
+        var full = SingleRun.Execute(compiled, 5);
+        int gaps = 0;
+        foreach (var s in layout.Series.Where(s => s.Kind == SeriesKind.ChinaShare))
+        {
+            var chart = RareEarth.Reporting.RunCharts.ChinaShare(full, s.Country, s.Material);
+            for (int t = 0; t < layout.Months; t++)
+            {
+                double expected = double.IsNaN(chart[t]) ? double.NaN : BatchRecorder.SeriesValue(chart[t] / 100);
+                Assert.Equal(expected, series[s.Id][t], 12);
+                if (double.IsNaN(expected)) gaps++;
+            }
+        }
+        Assert.True(gaps > 0, "no month without purchases: the test does not check the gaps");
+    }
+}

@@ -5,11 +5,15 @@ namespace RareEarth.Tests.Cli;
 /// <summary>Runs the real command line (the built rareearth.dll of src/RareEarth.Cli) as a separate process.</summary>
 public static class CliProcess
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "rareearth.dll");
+    /// <summary>The CLI under test (RAREEARTH_DLL may name another build, e.g. to see a test fail on old code).</summary>
+    public static string Dll => Environment.GetEnvironmentVariable("RAREEARTH_DLL") ?? Path.Combine(AppContext.BaseDirectory, "rareearth.dll");
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunIn(TestPaths.Root, args);
+
+    /// <summary>The CLI run from the folder <paramref name="cwd"/>.</summary>
+    public static (int Exit, string Out, string Err) RunIn(string cwd, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestPaths.Root };
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

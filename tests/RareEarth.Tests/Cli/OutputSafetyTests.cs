@@ -13,18 +13,7 @@ public class OutputSafetyTests
 {
     static string World => TestPaths.Fixture("small-world.yaml");
 
-    /// <summary>The CLI run from <paramref name="cwd"/> (RAREEARTH_DLL may name another build, e.g. to see a test fail on old code).</summary>
-    internal static (int Exit, string Out, string Err) Cli(string cwd, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd };
-        psi.ArgumentList.Add(Environment.GetEnvironmentVariable("RAREEARTH_DLL") ?? CliProcess.Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("CLI did not finish in 120 s"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    internal static (int Exit, string Out, string Err) Cli(string cwd, params string[] args) => CliProcess.RunIn(cwd, args);
 
     /// <summary>Every file under a folder with its content, to check that nothing changed.</summary>
     internal static SortedDictionary<string, string> Snapshot(string dir) =>

@@ -42,6 +42,12 @@ public sealed class Model
     public required double[] ReoContent { get; init; }
     /// <summary>Months of a firm's own output it keeps before discarding surplus co-product (explicit loss).</summary>
     public required double[] MaxOutputCover { get; init; }
+    /// <summary>
+    /// Cost of finishing and selling one kg of the material as a co-product (USD/kg): no seller asks
+    /// less, and output that cannot be sold above it piles up and is discarded beyond its cover.
+    /// Defaults to <see cref="MinPrice"/>.
+    /// </summary>
+    public required double[] HandlingCost { get; init; }
 
     // ---- price regions (exactly two: the controlling supplier's region 0 and the rest 1) ----
     public required string[] RegionIds { get; init; }
@@ -141,6 +147,10 @@ public sealed class Model
 
     // ---- behaviour (global) ----
     public required Behaviour Behaviour { get; init; }
+
+    double[]? firmGrowth;
+    /// <summary>Declared capacity growth per year of each firm at the start (<see cref="Initialisation.FirmGrowth"/>), computed once.</summary>
+    public double[] FirmDeclaredGrowth => firmGrowth ??= Initialisation.FirmGrowth(this);
 
     /// <summary>Dated events, sorted by month (stable in file order).</summary>
     public required ScenarioEvent[] Events { get; init; }

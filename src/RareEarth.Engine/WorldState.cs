@@ -225,6 +225,7 @@ public sealed class WorldState
         Array.Clear(DesiredHistory); Array.Clear(ExportRevenue); Array.Clear(ExportRevenueBase); Array.Clear(FiscalCost);
         Array.Copy(m.FirmCapacity0, Capacity, Capacity.Length);
         Array.Clear(Pipeline);
+        Initialisation.SeedPipeline(m, m.FirmDeclaredGrowth, Pipeline);
         Array.Copy(m.FirmInventory0, Inventory, Inventory.Length);
         for (int f = 0; f < m.F; f++)
         {

@@ -91,6 +91,7 @@ public static class NumberRanges
     public static readonly NumberRange RefPrice = R("materials.<id>.ref_price", 1e-6, MaxPrice, "USD/kg");
     public static readonly NumberRange MinPrice = R("materials.<id>.min_price", 1e-6, MaxPrice, "USD/kg", atMost: "ref_price");
     public static readonly NumberRange ReoContent = R("materials.<id>.reo_content", 0, 1, "t REO per t");
+    public static readonly NumberRange HandlingCost = R("materials.<id>.handling_cost", 1e-6, MaxPrice, "USD/kg", atMost: "ref_price");
     public static readonly NumberRange MaxOutputCover = R("materials.<id>.max_output_cover", 0, 120, "months");
 
     // ---- processes ----

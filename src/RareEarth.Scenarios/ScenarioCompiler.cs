@@ -123,7 +123,7 @@ public static class ScenarioCompiler
         // ---- materials ----
         var materials = top.Sub("materials", required: true);
         var mIds = new List<string>(); var mKinds = new List<string>(); var refPrice = new List<double>();
-        var minPrice = new List<double>(); var reo = new List<double>(); var cover = new List<double>();
+        var minPrice = new List<double>(); var handling = new List<double>(); var reo = new List<double>(); var cover = new List<double>();
         if (materials is not null)
             foreach (var (id, ms) in materials.Children())
             {
@@ -136,6 +136,8 @@ public static class ScenarioCompiler
                 refPrice.Add(rp);
                 double mp = ms.Num(R.MinPrice, rp * 0.05);
                 minPrice.Add(rpValid ? ms.AtMost(R.MinPrice, mp, rp, rp * 0.05) : mp);
+                double hc = ms.Num(R.HandlingCost, minPrice[^1]);
+                handling.Add(rpValid ? ms.AtMost(R.HandlingCost, hc, rp, minPrice[^1]) : hc);
                 reo.Add(ms.Num(R.ReoContent, 1));
                 cover.Add(ms.Num(R.MaxOutputCover, 6));
                 ms.Done();
@@ -402,7 +404,7 @@ public static class ScenarioCompiler
         {
             StartYear = cal.StartYear, StartMonth = cal.StartMonth, Months = cal.Months, ShockMonth = shock,
             MaterialIds = mIds.ToArray(), MaterialKinds = mKinds.ToArray(), RefPrice = refPrice.ToArray(),
-            MinPrice = minPrice.ToArray(), ReoContent = reo.ToArray(), MaxOutputCover = cover.ToArray(),
+            MinPrice = minPrice.ToArray(), ReoContent = reo.ToArray(), MaxOutputCover = cover.ToArray(), HandlingCost = handling.ToArray(),
             RegionIds = region.Ids, Processes = procs.ToArray(),
             CountryIds = cIds.ToArray(), CountryRegion = region.Of,
             RegimeKind0 = regime, RegimeApproval0 = approval, RegimeDelay0 = delay, Duty0 = duty,

@@ -61,7 +61,10 @@ public static class MarketPhase
             double cap = ChinaCap(s, mat, p1, quotaCap);
             if (flow > cap)
             {
-                p1 = Solve(s, mat, lo, hi, ConstrainedImport, 0, s.Price[mat * 2 + 1], quotaCap);
+                // a binding cap can only raise the outside price above the linked one; the excess function
+                // is flat at zero where nobody in region 1 offers and the cap exceeds region 1's bids, and
+                // the solver must not stop on that segment below the linked price (a one-month drop to min_price)
+                p1 = Math.Max(p1, Solve(s, mat, lo, hi, ConstrainedImport, 0, s.Price[mat * 2 + 1], quotaCap));
                 flow = ChinaCap(s, mat, p1, quotaCap);
                 p0 = Solve(s, mat, lo, hi, RegionWithOutflow, flow, s.Price[mat * 2], 0);
             }
@@ -190,7 +193,7 @@ public static class MarketPhase
             int region = m.CountryRegion[c];
             double pe = s.Expected[mat * 2 + region];
             double costToRevenue = Math.Clamp(1.0 / (1.0 + s.Margin[f]), 0, 3); // full cost over expected revenue
-            double ask = Math.Max(m.MinPrice[mat], pe * Math.Max(b.SellerReserve, costToRevenue));
+            double ask = Math.Max(Math.Max(m.MinPrice[mat], m.HandlingCost[mat]), pe * Math.Max(b.SellerReserve, costToRevenue));
             double factor = 1;
             if (region == 1)
             {

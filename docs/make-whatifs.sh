@@ -9,7 +9,9 @@
 #
 # Writes docs/validation/whatifs.md (one table per lever: median [5%-95%] of each metric) and prints
 # one verdict line per lever and setting: the direction (up / down / none) of each metric against the
-# reference, from the median of the run-by-run differences.
+# reference, from the median of the run-by-run differences; for levers with three or more settings,
+# whether the median Dy peak is monotone along them. Exit code 3 when a setting could not run (its
+# row then says why: e.g. a --set path the model no longer has).
 #
 # Run from the repository root:   docs/make-whatifs.sh
 # Environment: RUNS (runs per batch, default 40), SEED (master seed, default 1),
@@ -169,7 +171,7 @@ events() { awk '/^events:/ { f = 1; next } /^[a-z_]+:/ { if (f && n) print out; 
   END { if (f && n) print out }' "$1"; }
 events "$WORK/c25.yaml" >"$WORK/c25.events"
 # the three CN licence events on the April list: April, June, November 2025
-CN_LIC=($(awk -F'|' '$3 == "export_regime" && $4 == "CN" && $6 == "licence" && $5 == "all" { print $1 }' "$WORK/c25.events"))
+CN_LIC=($(awk -F'|' '$3 == "export_regime" && $4 == "CN" && $6 == "licence" && $5 == "all" { print $2 "|" $1 }' "$WORK/c25.events" | sort | cut -d'|' -f2))
 if (( ${#CN_LIC[@]} < 3 )); then echo "controls-2025: expected three CN licence events to all, found ${#CN_LIC[@]}" >&2; fi
 E0=${CN_LIC[0]:-0} E1=${CN_LIC[1]:-1} E2=${CN_LIC[2]:-2}
 month_add() { awk -v m="$1" -v k="$2" 'BEGIN { y = substr(m, 1, 4) + 0; mo = substr(m, 6, 2) + 0 + k; y += int((mo - 1) / 12); mo = (mo - 1) % 12 + 1; printf "%04d-%02d", y, mo }'; }
@@ -177,10 +179,10 @@ SHOCK=2025-04
 
 # ---------------- controls-2025 levers ----------------
 # 1. April approval rate, the April regime kept 12 months (the June approval set to the same rate, November's moved to April 2026)
-for a in 0.75 0.25 0; do
+for a in 0.75 0.5 0.25 0; do
   run_setting approval "appr_$a" "approval $a" "$C25" --set "events.$E0.approval=$a" --set "events.$E1.approval=$a" --set "events.$E2.month=$(month_add $SHOCK 12)"
 done
-lever approval "April 2025 licence approval rate, kept for 12 months (June 2025 event set to the same rate, the November 2025 relaxation moved to April 2026); \`events.$E0.approval\` is fixed in every setting" "$C25" appr_0.25 "appr_0.75 appr_0.25 appr_0"
+lever approval "April 2025 licence approval rate, kept for 12 months (June 2025 event set to the same rate, the November 2025 relaxation moved to April 2026); \`events.$E0.approval\` is fixed in every setting" "$C25" appr_0.25 "appr_0.75 appr_0.5 appr_0.25 appr_0"
 
 # 2. a halt: the April licence list banned for N months, then licences at 0.9 and a month later 0.95
 for n in 1 3 6 12; do
@@ -340,8 +342,21 @@ for lv in "${LEVERS[@]}"; do
     VERDICTS+="${line%;}"$'\n'
     echo "${md%;}" >>"$OUT"
   done
+  # along three or more settings: is the Dy peak (median) monotone?
+  if (( $(wc -w <<<"${LSET[$lv]}") >= 3 )); then
+    seq=""; for key in ${LSET[$lv]}; do [[ -f "$WORK/$key.duckdb.q" ]] && seq+="$(cut -d, -f3 "$WORK/$key.duckdb.q") "; done
+    # a step counts as up or down when the median moves by more than 1%
+    mono=$(awk -v s="$seq" 'BEGIN { n = split(s, v, " "); up = 1; dn = 1; out = ""; st = "";
+      for (i = 1; i <= n; i++) { out = out (i > 1 ? " → " : "") sprintf("%.2f", v[i]);
+        if (i > 1) { d = (v[i] - v[i-1]) / (v[i-1] == 0 ? 1 : v[i-1]); k = d > 0.01 ? "up" : (d < -0.01 ? "down" : "flat"); st = st (i > 2 ? " " : "") k; if (k != "up") up = 0; if (k != "down") dn = 0 } }
+      print out " (steps: " st "; " (up ? "strictly rising" : (dn ? "strictly falling" : "not strictly monotone")) ")" }')
+    VERDICTS+="$lv: Dy peak median along the settings: $mono"$'\n'
+    echo "- Dy peak median along the settings ($(for key in ${LSET[$lv]}; do echo -n "${LABEL[$key]}, "; done | sed 's/, $//')): $mono" >>"$OUT"
+  fi
   echo >>"$OUT"
 done
 ELAPSED=$(( $(date +%s) - T0 ))
 printf "%s" "$VERDICTS"
 echo "wrote $OUT ($RUNS runs per setting, $(ls "$WORK"/*.duckdb 2>/dev/null | wc -l) batches, ${ELAPSED} s)"
+# a setting that could not run (e.g. a --set path the model no longer has) is in its row; say so in the exit code
+if ls "$WORK"/*.failed >/dev/null 2>&1; then echo "some settings failed: see the FAILED rows in $OUT" >&2; exit 3; fi

@@ -152,6 +152,17 @@ public sealed class Model
     /// <summary>Declared capacity growth per year of each firm at the start (<see cref="Initialisation.FirmGrowth"/>), computed once.</summary>
     public double[] FirmDeclaredGrowth => firmGrowth ??= Initialisation.FirmGrowth(this);
 
+    /// <summary>
+    /// Scrap (docs/model.md, "Recycling from scrap"): t of swarf per t of magnets made, the share of end-of-life magnets
+    /// collected for recycling, and each sector's product lifetime in months (0: the sector's material is not a magnet
+    /// and yields no end-of-life scrap). Recyclers can only recycle their country's scrap stock.
+    /// </summary>
+    public double MagnetSwarf { get; init; }
+    public double EndOfLifeCollection { get; init; }
+    public int[] SectorLifetimeMonths { get; init; } = Array.Empty<int>();
+    /// <summary>Scrap stock per country at the start, t.</summary>
+    public double[] Scrap0 { get; init; } = Array.Empty<double>();
+
     /// <summary>Dated events, sorted by month (stable in file order).</summary>
     public required ScenarioEvent[] Events { get; init; }
 
@@ -171,6 +182,10 @@ public sealed class Model
 
     /// <summary>Whether price floor <paramref name="i"/> is in force in the counterfactual world.</summary>
     public bool KeepsFloor(int i) => i < FloorInCounterfactual.Length && FloorInCounterfactual[i];
+
+    bool[]? _isMagnet;
+    /// <summary>Whether a material is of kind magnet (computed once; no allocation after the first call).</summary>
+    public bool IsMagnet(int mat) => (_isMagnet ??= MaterialKinds.Select(k => k == "magnet").ToArray())[mat];
 
     public int M => MaterialIds.Length;
     public int C => CountryIds.Length;

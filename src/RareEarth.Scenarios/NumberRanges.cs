@@ -146,6 +146,12 @@ public static class NumberRanges
     public static readonly NumberRange SubstRate = R("sectors.<id>.substitution.rate", 0, MaxStock, "stock per month");
     public static readonly NumberRange SubstHalf = R("sectors.<id>.substitution.half", 1e-6, MaxStock, "stock");
     public static readonly NumberRange SubstLag = W("sectors.<id>.substitution.lag_months", 1, MaxMonths, "months");
+    public static readonly NumberRange SectorLifetime = R("sectors.<id>.lifetime_years", 0, 50, "years");
+
+    // ---- scrap ----
+    public static readonly NumberRange MagnetSwarf = R("scrap.magnet_swarf", 0, 1, "t per t of magnets made");
+    public static readonly NumberRange EndOfLifeCollection = R("scrap.end_of_life_collection", 0, 1, "share");
+    public static readonly NumberRange Lifetime = R("scrap.lifetime_years", 0, 50, "years");
 
     // ---- offtakes and price floors ----
     public static readonly NumberRange OfftakeTonnes = R("offtakes.<id>.tonnes_per_year", 0, MaxTonnes, "t/yr");

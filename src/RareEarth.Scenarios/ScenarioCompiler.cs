@@ -329,6 +329,12 @@ public static class ScenarioCompiler
         var sDem = new List<double>(); var sGrowth = new List<double>(); var sEl = new List<double>(); var sChoke = new List<double>();
         var sCov = new List<double>(); var sStock = new List<double>(); var sLoss = new List<double>();
         var sSubMax = new List<double>(); var sSubRate = new List<double>(); var sSubHalf = new List<double>(); var sSubLag = new List<int>();
+        var sLife = new List<double?>();
+        // scrap: swarf from magnet making and collected end-of-life magnets feed the recyclers (docs/model.md)
+        var scrap = top.Sub("scrap");
+        double swarf = scrap?.Num(R.MagnetSwarf, 0) ?? 0, collection = scrap?.Num(R.EndOfLifeCollection, 0) ?? 0;
+        double lifetime = scrap?.Num(R.Lifetime, 0) ?? 0;
+        scrap?.Str("source"); scrap?.Done();
         if (sectors is not null)
             foreach (var (id, ss) in sectors.Children())
             {
@@ -344,6 +350,7 @@ public static class ScenarioCompiler
                 sCov.Add(ss.Num(R.Coverage, 3));
                 sStock.Add(ss.Num(R.StockMonths, 3));
                 sLoss.Add(ss.Num(R.LossPerTonne, 0));
+                sLife.Add(ss.Has("lifetime_years") ? ss.Num(R.SectorLifetime, 0) : null);
                 var sub = ss.Sub("substitution");
                 sSubMax.Add(sub?.Num(R.SubstMaxShare, 0) ?? 0);
                 sSubRate.Add(sub?.Num(R.SubstRate, 0) ?? 0);
@@ -423,6 +430,9 @@ public static class ScenarioCompiler
             SectorChokeMultiple = sChoke.ToArray(), SectorCoverage = sCov.ToArray(), SectorStock0 = sStock.ToArray(),
             SectorLossPerTonne = sLoss.ToArray(), SectorSubstMax = sSubMax.ToArray(), SectorSubstRate = sSubRate.ToArray(),
             SectorSubstHalf = sSubHalf.ToArray(), SectorSubstLag = sSubLag.ToArray(),
+            MagnetSwarf = swarf, EndOfLifeCollection = collection,
+            // only magnets come back as scrap; a sector's own lifetime overrides the world's
+            SectorLifetimeMonths = sLife.Select((l, i) => mKinds.Count > 0 && mKinds[sMat[i]] == "magnet" ? (int)Math.Round(12 * (l ?? lifetime)) : 0).ToArray(),
             OfftakeIds = oIds.ToArray(), OfftakeFirm = oFirm.ToArray(), OfftakeBuyer = oBuyer.ToArray(), OfftakeMaterial = oMat.ToArray(),
             OfftakeTonnesPerMonth = oTpm.ToArray(), OfftakeStart = oStart.ToArray(), OfftakeEnd = oEnd.ToArray(),
             FloorCountry = flC.ToArray(), FloorFirm = flF.ToArray(), FloorMaterial = flM.ToArray(), FloorPrice = flP.ToArray(),

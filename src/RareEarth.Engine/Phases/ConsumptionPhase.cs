@@ -3,7 +3,9 @@ namespace RareEarth.Engine.Phases;
 /// <summary>
 /// Phase 5: end-use sectors draw this month's need from their stock. Use falls below need when the
 /// stock runs out (because purchases were rationed by supply or choked off by price); the gap is
-/// shortage, valued at the sector's value added at risk per tonne.
+/// shortage, valued at the sector's value added at risk per tonne. Magnets put into use come back
+/// as end-of-life scrap after the sector's product lifetime, the collected share into the country's
+/// scrap stock.
 /// </summary>
 public static class ConsumptionPhase
 {
@@ -25,6 +27,15 @@ public static class ConsumptionPhase
             s.Consumption[k] += used;
             s.Shortage[k] += s.SectorShortage[sec];
             s.EconomicLoss[c] += s.SectorShortage[sec] * m.SectorLossPerTonne[sec];
+            int life = sec < m.SectorLifetimeMonths.Length ? m.SectorLifetimeMonths[sec] : 0;
+            if (life > 0)
+            {
+                int ring = s.LifetimeRing, at = sec * ring;
+                double eol = s.SoldHistory[at + ((s.Month - life) % ring + ring) % ring] * m.EndOfLifeCollection;
+                s.SoldHistory[at + s.Month % ring] = used;
+                s.Scrap[c] += eol;
+                s.ScrapAdded[c] += eol;
+            }
         }
     }
 }

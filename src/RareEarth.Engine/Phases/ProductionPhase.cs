@@ -40,8 +40,9 @@ public static class ProductionPhase
                 planned = Math.Min(planned, left * shareOfCountry);
             }
 
-            // inputs limit what can be made
+            // inputs limit what can be made; recyclers can only recycle the scrap their country has
             double actual = planned;
+            if (proc.IsRecycling) actual = Math.Min(actual, s.Scrap[c]);
             for (int mat = 0; mat < M; mat++)
             {
                 double coef = InputCoefficient(s, f, proc, mat);
@@ -49,6 +50,7 @@ public static class ProductionPhase
                 actual = Math.Min(actual, s.Inventory[f * M + mat] / coef);
             }
             actual = Math.Max(0, actual);
+            if (proc.IsRecycling) s.Scrap[c] -= actual;
             s.Activity[f] = actual;
             s.Planned[f] = planned;
             s.ProductionUsed[pq] += actual;
@@ -75,6 +77,12 @@ public static class ProductionPhase
                 int fi = f * M + mat;
                 MixInto(ref s.Inventory[fi], ref s.InventoryCn[fi], q, cnOut);
                 if (proc.IsRecycling) s.Recycled[c * M + mat] += q; else s.Production[c * M + mat] += q;
+                if (!proc.IsRecycling && m.IsMagnet(mat))
+                {
+                    // manufacturing swarf, collected for the country's recyclers
+                    s.Scrap[c] += q * m.MagnetSwarf;
+                    s.ScrapAdded[c] += q * m.MagnetSwarf;
+                }
                 // surplus co-product beyond its cover is discarded (an explicit, recorded loss)
                 double limit = Math.Max(m.MaxOutputCover[mat], 1) * s.Capacity[f] / 12.0 * proc.Outputs[mat] * 2.0;
                 if (s.Inventory[fi] > limit)

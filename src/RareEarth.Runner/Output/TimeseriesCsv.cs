@@ -66,6 +66,7 @@ public static class TimeseriesCsv
                 Row(w, month, "export_revenue", "", country, "", "", r.ExportRevenue[t * C + c], "USD");
                 Row(w, month, "fiscal_cost", "", country, "", "", r.FiscalCost[t * C + c], "USD");
                 Row(w, month, "risk", "", country, "", "", r.Risk[t * C + c], "index");
+                Row(w, month, "scrap_stock", "", country, "", "", r.Scrap[t * C + c], "t");
             }
             for (int s = 0; s < m.S; s++)
             {

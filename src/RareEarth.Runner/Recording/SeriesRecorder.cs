@@ -38,6 +38,7 @@ public sealed class SeriesRecorder : IRecorder
     public double[] FiscalCost = Array.Empty<double>();
     public double[] Risk = Array.Empty<double>();
     public double[] FirmRevenue = Array.Empty<double>();  // [t, f]
+    public double[] Scrap = Array.Empty<double>();        // [t, c] magnet scrap waiting for recyclers, t
     /// <summary>Per-country totals over the horizon (what a run is compared on against its counterfactual).</summary>
     public CountryTotals Totals { get; } = new();
 
@@ -56,7 +57,7 @@ public sealed class SeriesRecorder : IRecorder
         Capacity = new double[T * _F]; Activity = new double[T * _F]; FirmRevenue = new double[T * _F];
         SectorShortage = new double[T * _S]; SectorNeed = new double[T * _S]; SectorConsumed = new double[T * _S]; SectorStock = new double[T * _S];
         EconomicLoss = new double[T * _C]; ExtraCost = new double[T * _C]; ExportRevenue = new double[T * _C];
-        FiscalCost = new double[T * _C]; Risk = new double[T * _C];
+        FiscalCost = new double[T * _C]; Risk = new double[T * _C]; Scrap = new double[T * _C];
     }
 
     public void Record(WorldState s, int t)
@@ -85,6 +86,7 @@ public sealed class SeriesRecorder : IRecorder
         Array.Copy(s.ExportRevenue, 0, ExportRevenue, t * _C, _C);
         Array.Copy(s.FiscalCost, 0, FiscalCost, t * _C, _C);
         Array.Copy(s.Risk, 0, Risk, t * _C, _C);
+        Array.Copy(s.Scrap, 0, Scrap, t * _C, _C);
         Totals.Record(s, t);
         for (int k = 0; k < CM; k++) Consumption[t * CM + k] = s.Consumption[k] + s.InputUse[k];
         StockSnapshot(s, Inventory.AsSpan(t * CM, CM));

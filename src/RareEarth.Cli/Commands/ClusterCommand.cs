@@ -89,14 +89,17 @@ internal static class ClusterCommand
                 return Common.Ok;
             }
             string arrayId, mergeId;
-            try
-            {
-                arrayId = Sbatch(arrayPath);
-                mergeId = Sbatch($"--dependency=afterok:{arrayId}", mergePath);
-            }
+            try { arrayId = Sbatch(arrayPath); }
             catch (InvalidOperationException e)
             {
                 Console.Error.WriteLine("error: " + e.Message);
+                return Common.Failed;
+            }
+            try { mergeId = Sbatch($"--dependency=afterok:{arrayId}", mergePath); }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"error: the array job {arrayId} is submitted but not the merge: {e.Message}");
+                Console.Error.WriteLine($"submit the merge with: sbatch --dependency=afterok:{arrayId} {mergePath}");
                 return Common.Failed;
             }
             Console.WriteLine($"submitted: array job {arrayId} (tasks 0-{k - 1}), merge job {mergeId} (starts when every task has succeeded)");

@@ -10,5 +10,6 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(HistoryCommand.Create());
 foreach (var extra in ExtraCommands.Create()) root.Subcommands.Add(extra);
+root.Subcommands.Add(ClusterCommand.Create());
 root.Subcommands.Add(HelpCommand.Create(root));
 return SafetyNet.Invoke(root, args);

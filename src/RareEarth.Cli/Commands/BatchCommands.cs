@@ -184,13 +184,17 @@ internal static class BatchCommands
     {
         var stores = new Argument<string[]>("stores") { Description = "Stores of the same batch: its shards (batch --shard k/n), or partial copies", Arity = ArgumentArity.OneOrMore };
         var outDb = new Option<string>("--out") { Description = "The merged store to create", Required = true };
-        var cmd = new Command("merge", "Join the stores of one batch's shards into one store (equal to the batch run in one piece).") { stores, outDb };
+        var allowIncomplete = new Option<bool>("--allow-incomplete")
+        {
+            Description = "Merge even when runs are missing (by default an incomplete set is refused, naming the missing shards); run the rest with batch --resume on the merged store",
+        };
+        var cmd = new Command("merge", "Join the stores of one batch's shards into one store (equal to the batch run in one piece); refuses an incomplete set.") { stores, outDb, allowIncomplete };
         cmd.SetAction(parse =>
         {
             var output = parse.GetValue(outDb)!;
             return ReadingStores(() =>
             {
-                var result = BatchMerge.Merge(output, parse.GetValue(stores)!);
+                var result = BatchMerge.Merge(output, parse.GetValue(stores)!, parse.GetValue(allowIncomplete));
                 foreach (var (store, runs) in result.Copied) Console.WriteLine($"  {store}: {runs} runs");
                 if (result.Complete)
                 {
@@ -295,7 +299,7 @@ internal static class BatchCommands
         }
     }
 
-    static BatchScenario? LoadScenario(string path, IReadOnlyList<string> overrides)
+    internal static BatchScenario? LoadScenario(string path, IReadOnlyList<string> overrides)
     {
         try
         {

@@ -49,7 +49,7 @@ public class BatchShardTests
             Assert.Equal(0, again.Run(2).RanNow);
         }
         var merged = BatchKit.TempDb("merged.duckdb");
-        var result = BatchMerge.Merge(merged, new[] { db0 });
+        var result = BatchMerge.Merge(merged, new[] { db0 }, allowIncomplete: true);
         Assert.False(result.Complete);
         Assert.Equal(5, result.Stored);
         using (var job = BatchJob.Resume(merged))
@@ -66,6 +66,43 @@ public class BatchShardTests
         var other = BatchKit.RunSampled(DesignKind.LatinHypercube, 10, 5, threads: 2, BatchKit.Short);
         var ex = Assert.Throws<InvalidDataException>(() => BatchMerge.Merge(BatchKit.TempDb("bad.duckdb"), new[] { db0, other }));
         Assert.Contains("master seed", ex.Message);
+    }
+
+    [Fact]
+    public void MergeRefusesAnIncompleteSetAndNamesTheMissingShards()
+    {
+        // shards 0, 2 and 3 of 4 run; shard 1 is not given and shard 3 loses two runs (a task killed midway)
+        var shards = new Dictionary<int, string>();
+        foreach (int k in new[] { 0, 2, 3 })
+        {
+            var db = BatchKit.TempDb($"shard{k}.duckdb");
+            using (var job = ShardJob(db, new BatchShard(k, 4), DesignKind.LatinHypercube, 12, 3)) Assert.True(job.Run(2).Complete);
+            shards[k] = db;
+        }
+        using (var store = BatchStore.Open(shards[3]))
+        {
+            var gone = store.Rows("SELECT run_index FROM runs ORDER BY run_index LIMIT 2").Select(r => (int)r[0]!).ToList();
+            store.Exec($"DELETE FROM series_values WHERE run_index IN ({string.Join(",", gone)}); DELETE FROM runs WHERE run_index IN ({string.Join(",", gone)})");
+        }
+        var merged = BatchKit.TempDb("merged.duckdb");
+        var ex = Assert.Throws<IncompleteBatchException>(() => BatchMerge.Merge(merged, shards.Values.ToList()));
+        Assert.Equal(new[] { 1, 3 }, ex.MissingShards);
+        Assert.Equal(4, ex.ShardCount);
+        Assert.Contains("missing shards 1,3 of 4", ex.Message);
+        Assert.Contains("shard 1: no runs (store not given)", ex.Message);
+        Assert.Contains("shard 3: 1 of 3 runs (interrupted)", ex.Message);
+        Assert.False(File.Exists(merged)); // nothing written
+
+        // the command line: exit code 2, the missing shards named on one line
+        var (exit, _, err) = RareEarth.Tests.Cli.CliProcess.Run(new[] { "merge", "--out", merged }.Concat(shards.Values).ToArray());
+        Assert.Equal(2, exit);
+        Assert.Contains("missing shards 1,3 of 4", err);
+        Assert.False(File.Exists(merged));
+
+        // --allow-incomplete merges what there is (7 of 12 runs)
+        var partial = BatchMerge.Merge(merged, shards.Values.ToList(), allowIncomplete: true);
+        Assert.False(partial.Complete);
+        Assert.Equal(7, partial.Stored);
     }
 
     static BatchJob ShardJob(string db, BatchShard shard, DesignKind design = DesignKind.Sobol, int n = 4, int seed = 9)

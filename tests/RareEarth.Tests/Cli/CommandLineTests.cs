@@ -5,7 +5,19 @@ namespace RareEarth.Tests.Cli;
 /// <summary>The command line as a whole: help, parse errors, option texts, and the safety net that keeps stack traces from the user.</summary>
 public class CommandLineTests
 {
-    static readonly string[] Commands = { "run", "validate", "history", "batch", "sweep", "merge", "export", "report", "compare", "sql" };
+    /// <summary>Every command the tool has, as its --help lists them (help itself aside).</summary>
+    public static IReadOnlyList<string> Commands { get; } = ListedCommands();
+
+    static List<string> ListedCommands()
+    {
+        var (_, stdout, _) = CliProcess.Run("--help");
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        int at = lines.FindIndex(l => l.StartsWith("Commands:", StringComparison.Ordinal));
+        var names = lines.Skip(at + 1).TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Split(' ')[0]).Where(n => n.Length > 0 && n != "help").ToList();
+        Assert.True(names.Count >= 11, "--help lists " + string.Join(", ", names));
+        return names;
+    }
 
     [Fact]
     public void TheToolsDescriptionNamesEveryCommand()

@@ -26,7 +26,7 @@ public class DocumentedCommandsTests(Xunit.Abstractions.ITestOutputHelper log)
     public void TheReadmeShowsEveryCommand()
     {
         var shown = DocumentedCommands.Extract("README.md", File.ReadAllText(Path.Combine(TestPaths.Root, "README.md"))).Select(c => c.Args.FirstOrDefault()).ToHashSet();
-        foreach (var command in new[] { "run", "validate", "history", "batch", "sweep", "merge", "export", "report", "compare", "sql" })
+        foreach (var command in RareEarth.Tests.Cli.CommandLineTests.Commands)
             Assert.True(shown.Contains(command), $"README.md shows no '{command}' command");
     }
 

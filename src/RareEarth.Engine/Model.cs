@@ -160,8 +160,6 @@ public sealed class Model
     public double MagnetSwarf { get; init; }
     public double EndOfLifeCollection { get; init; }
     public int[] SectorLifetimeMonths { get; init; } = Array.Empty<int>();
-    /// <summary>Scrap stock per country at the start, t.</summary>
-    public double[] Scrap0 { get; init; } = Array.Empty<double>();
 
     /// <summary>Dated events, sorted by month (stable in file order).</summary>
     public required ScenarioEvent[] Events { get; init; }

@@ -61,7 +61,6 @@ public sealed class WorldState
     public readonly double[] Thrift;          // [f] current share cut of thriftable inputs
     public readonly double[] FirmRevenue;     // [f] this month
     public readonly double[] Scrap;           // [c] t of magnet scrap (swarf, collected end-of-life) waiting for recyclers
-    public readonly double[] ScrapAdded;      // [c] t of scrap arising this month
     internal readonly double[] SoldHistory;   // [s, lifetime ring] t of magnets each sector put into use, by month
     internal readonly int LifetimeRing;       // months kept per sector: the longest lifetime + 1
 
@@ -155,7 +154,7 @@ public sealed class WorldState
         Capacity = new double[F]; Pipeline = new double[F * (model.Months + 1)];
         Inventory = new double[F * M]; InventoryCn = new double[F * M]; Activity = new double[F];
         RndStock = new double[F]; RndEffective = new double[F]; Thrift = new double[F]; FirmRevenue = new double[F];
-        Scrap = new double[C]; ScrapAdded = new double[C];
+        Scrap = new double[C];
         LifetimeRing = model.SectorLifetimeMonths.DefaultIfEmpty(0).Max() + 1;
         SoldHistory = new double[S * LifetimeRing];
         SectorStock = new double[S]; SectorStockCn = new double[S]; SectorNeed = new double[S];
@@ -242,7 +241,6 @@ public sealed class WorldState
         }
         Array.Clear(RndStock); Array.Clear(RndEffective); Array.Clear(Thrift); Array.Clear(FirmRevenue);
         Array.Clear(Scrap);
-        for (int c = 0; c < m.Scrap0.Length; c++) Scrap[c] = m.Scrap0[c];
         // products in use before the start: each sector's starting monthly demand in every past month
         for (int s = 0; s < m.S; s++)
             for (int k = 0; k < LifetimeRing; k++)
@@ -271,6 +269,5 @@ public sealed class WorldState
         Array.Clear(Acquired); Array.Clear(AcquiredFromCn); Array.Clear(AcquiredCnEmbedded);
         Array.Clear(StockpileRelease); Array.Clear(StockpileBuy); Array.Clear(EconomicLoss);
         Array.Clear(ExtraCost); Array.Clear(ExportRevenue); Array.Clear(FiscalCost); Array.Clear(FirmRevenue);
-        Array.Clear(ScrapAdded);
     }
 }

@@ -34,7 +34,6 @@ public static class ConsumptionPhase
                 double eol = s.SoldHistory[at + ((s.Month - life) % ring + ring) % ring] * m.EndOfLifeCollection;
                 s.SoldHistory[at + s.Month % ring] = used;
                 s.Scrap[c] += eol;
-                s.ScrapAdded[c] += eol;
             }
         }
     }

@@ -77,12 +77,8 @@ public static class ProductionPhase
                 int fi = f * M + mat;
                 MixInto(ref s.Inventory[fi], ref s.InventoryCn[fi], q, cnOut);
                 if (proc.IsRecycling) s.Recycled[c * M + mat] += q; else s.Production[c * M + mat] += q;
-                if (!proc.IsRecycling && m.IsMagnet(mat))
-                {
-                    // manufacturing swarf, collected for the country's recyclers
-                    s.Scrap[c] += q * m.MagnetSwarf;
-                    s.ScrapAdded[c] += q * m.MagnetSwarf;
-                }
+                // manufacturing swarf, collected for the country's recyclers
+                if (!proc.IsRecycling && m.IsMagnet(mat)) s.Scrap[c] += q * m.MagnetSwarf;
                 // surplus co-product beyond its cover is discarded (an explicit, recorded loss)
                 double limit = Math.Max(m.MaxOutputCover[mat], 1) * s.Capacity[f] / 12.0 * proc.Outputs[mat] * 2.0;
                 if (s.Inventory[fi] > limit)

@@ -48,6 +48,8 @@ public sealed class Model
     /// Defaults to <see cref="MinPrice"/>.
     /// </summary>
     public required double[] HandlingCost { get; init; }
+    /// <summary>[m] months a buyer needs to qualify a new supplier of the material (its imports from new suppliers grow by the unmet need over this many months).</summary>
+    public required double[] QualificationMonths { get; init; }
 
     // ---- price regions (exactly two: the controlling supplier's region 0 and the rest 1) ----
     public required string[] RegionIds { get; init; }
@@ -236,6 +238,10 @@ public sealed record Behaviour
     public double ChokeExponent { get; init; } = 2.0;
     /// <summary>Short-run price elasticity of firms' input purchases (positive number).</summary>
     public double FirmElasticity { get; init; } = 0.1;
+    /// <summary>Months over which a country's supplier ties (its average imports from suppliers outside the controlling region) follow its actual imports.</summary>
+    public double SupplierTieMonths { get; init; } = 12.0;
+    /// <summary>Share by which a country can raise its imports from tied suppliers above their average within a month (contracts' flexibility).</summary>
+    public double SupplierTieHeadroom { get; init; } = 0.25;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
 }

@@ -39,6 +39,15 @@ public sealed class WorldState
     public readonly double[] Expected;
     public readonly double[] ExpectedLong;
     public readonly double[] BasePrice;       // pre-shock average, recorded at the shock
+    /// <summary>[m, c] this month's price in each country's market: its region's price, or its own when the country's
+    /// imports were capped by the controlling exporter's rules and its supplier ties (the market split off).</summary>
+    public readonly double[] CountryPrice;
+
+    // ---- supplier ties [c, m], t/month ----
+    /// <summary>Average imports from suppliers outside the controlling region (NaN until the first month is seen).</summary>
+    public readonly double[] SupplierTies;
+    /// <summary>Imports from new suppliers qualified on top of the ties (grows while the country is cut off).</summary>
+    public readonly double[] Qualified;
 
     // ---- countries ----
     public readonly double[] Risk;            // [c]
@@ -92,6 +101,7 @@ public sealed class WorldState
     public readonly double[] StockpileBuy;    // [c, m]
     public readonly double[] EconomicLoss;    // [c] USD this month (shortage x value at risk)
     public readonly double[] ExtraCost;       // [c] USD this month paid above base prices
+    public readonly double[] ImportPremium;   // [c, m] USD this month paid above the outside price by a split-off market
 
     // ---- scratch for market clearing (sized once) ----
     internal readonly double[] BuyerNeed;       // per buyer slot
@@ -135,6 +145,19 @@ public sealed class WorldState
     internal readonly double[] SellerInner;     // share a region-1 seller may send to region 0
     internal readonly double[] RegionCountrySold; // [region, c]
     internal readonly double[] CountryRecv;     // [source region, c]
+    internal readonly int[] BuyerMarket;        // per buyer slot: 0 region 0, 1 region 1's pooled market, 2 its country's own market
+    internal readonly int[] SellerMarket;
+    internal readonly bool[] SplitOff;          // [c] this material's market split off from region 1
+    internal readonly double[] SplitAllowance;  // [c] region-0 allowance of a split-off country, t
+    internal readonly double[] SplitTieLimit;   // [c] its ties plus headroom plus qualified suppliers, t
+    internal readonly double[] SplitTies;       // [c] what it may take from region-1 suppliers at the price being evaluated (clean goods only)
+    internal readonly double[] SellerClean;     // [seller, c] share of a seller's offer allowed into split-off country c
+    internal readonly double[] SplitInflow;     // [c] imports delivered into its own market, t
+    internal readonly double[] SplitCnIn;       // [c] region-0 content share of those imports
+    internal readonly double[] SplitUnmet;      // [c] need beyond the cap when the market split off, t
+    internal readonly double[] SplitScratch;    // [c] capped net bids of split-off countries at the price being evaluated
+    internal readonly double[] OriginWeight;    // [c] region-1 origins' clean offers to one split-off country
+    internal bool AnySplit;
 
     public WorldState(Model model, int seed)
     {
@@ -147,7 +170,8 @@ public sealed class WorldState
         CapexSubsidy = new double[C * P]; OfftakeBroken = new bool[model.OfftakeIds.Length];
         Allowance = new double[M * C];
         Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
-        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2];
+        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C];
+        SupplierTies = new double[C * M]; Qualified = new double[C * M]; ImportPremium = new double[C * M];
         Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];
         StockpileFill = new double[C * M]; DesiredHistory = new double[C * M * 12];
         ExportRevenue = new double[C]; ExportRevenueBase = new double[C]; FiscalCost = new double[C];
@@ -180,6 +204,9 @@ public sealed class WorldState
         BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
+        BuyerMarket = new int[maxBuyers]; SellerMarket = new int[maxSellers];
+        SplitOff = new bool[C]; SplitAllowance = new double[C]; SplitTieLimit = new double[C]; SellerClean = new double[maxSellers * C]; SplitTies = new double[C]; SplitInflow = new double[C];
+        SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; OriginWeight = new double[C];
         Rng = new Rng(seed);
         Reset(seed);
     }
@@ -224,6 +251,9 @@ public sealed class WorldState
                 int k = mat * 2 + r;
                 Price[k] = PrevPrice[k] = Expected[k] = ExpectedLong[k] = BasePrice[k] = m.RefPrice[mat];
             }
+        for (int mat = 0; mat < m.M; mat++)
+            for (int c = 0; c < m.C; c++) CountryPrice[mat * m.C + c] = m.RefPrice[mat];
+        Array.Fill(SupplierTies, double.NaN); Array.Clear(Qualified);
         Array.Clear(Risk);
         Array.Copy(m.Stockpile0, Stockpile, Stockpile.Length);
         Array.Copy(m.StockpileTarget0, StockpileTarget, StockpileTarget.Length);
@@ -268,6 +298,6 @@ public sealed class WorldState
         Array.Clear(Demand); Array.Clear(Shortage); Array.Clear(Losses); Array.Clear(Trade);
         Array.Clear(Acquired); Array.Clear(AcquiredFromCn); Array.Clear(AcquiredCnEmbedded);
         Array.Clear(StockpileRelease); Array.Clear(StockpileBuy); Array.Clear(EconomicLoss);
-        Array.Clear(ExtraCost); Array.Clear(ExportRevenue); Array.Clear(FiscalCost); Array.Clear(FirmRevenue);
+        Array.Clear(ExtraCost); Array.Clear(ImportPremium); Array.Clear(ExportRevenue); Array.Clear(FiscalCost); Array.Clear(FirmRevenue);
     }
 }

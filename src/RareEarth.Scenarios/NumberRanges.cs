@@ -85,6 +85,8 @@ public static class NumberRanges
     public static readonly NumberRange InvestmentBand = R("behaviour.investment_band", 0.01, 10, "share");
     public static readonly NumberRange ChokeExponent = R("behaviour.choke_exponent", 0.5, 10, "");
     public static readonly NumberRange FirmElasticity = R("behaviour.firm_elasticity", 0, 5, "");
+    public static readonly NumberRange SupplierTieMonths = R("behaviour.supplier_tie_months", 1, 120, "months");
+    public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
     public static readonly NumberRange MaxPriceMultiple = R("behaviour.max_price_multiple", 2, MaxMultiple, "x ref_price");
 
     // ---- materials ----
@@ -93,6 +95,7 @@ public static class NumberRanges
     public static readonly NumberRange ReoContent = R("materials.<id>.reo_content", 0, 1, "t REO per t");
     public static readonly NumberRange HandlingCost = R("materials.<id>.handling_cost", 1e-6, MaxPrice, "USD/kg", atMost: "ref_price");
     public static readonly NumberRange MaxOutputCover = R("materials.<id>.max_output_cover", 0, 120, "months");
+    public static readonly NumberRange QualificationMonths = R("materials.<id>.qualification_months", 0, 120, "months");
 
     // ---- processes ----
     public static readonly NumberRange ProcessInput = R("processes.<id>.inputs.<material>", 0, 1000, "t per t of activity");

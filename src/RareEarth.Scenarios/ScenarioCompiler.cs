@@ -124,6 +124,7 @@ public static class ScenarioCompiler
         var materials = top.Sub("materials", required: true);
         var mIds = new List<string>(); var mKinds = new List<string>(); var refPrice = new List<double>();
         var minPrice = new List<double>(); var handling = new List<double>(); var reo = new List<double>(); var cover = new List<double>();
+        var qualification = new List<double>();
         if (materials is not null)
             foreach (var (id, ms) in materials.Children())
             {
@@ -140,6 +141,7 @@ public static class ScenarioCompiler
                 handling.Add(rpValid ? ms.AtMost(R.HandlingCost, hc, rp, minPrice[^1]) : hc);
                 reo.Add(ms.Num(R.ReoContent, 1));
                 cover.Add(ms.Num(R.MaxOutputCover, 6));
+                qualification.Add(ms.Num(R.QualificationMonths, 6));
                 ms.Done();
             }
         int M = mIds.Count;
@@ -412,6 +414,7 @@ public static class ScenarioCompiler
             StartYear = cal.StartYear, StartMonth = cal.StartMonth, Months = cal.Months, ShockMonth = shock,
             MaterialIds = mIds.ToArray(), MaterialKinds = mKinds.ToArray(), RefPrice = refPrice.ToArray(),
             MinPrice = minPrice.ToArray(), ReoContent = reo.ToArray(), MaxOutputCover = cover.ToArray(), HandlingCost = handling.ToArray(),
+            QualificationMonths = qualification.ToArray(),
             RegionIds = region.Ids, Processes = procs.ToArray(),
             CountryIds = cIds.ToArray(), CountryRegion = region.Of,
             RegimeKind0 = regime, RegimeApproval0 = approval, RegimeDelay0 = delay, Duty0 = duty,
@@ -496,6 +499,8 @@ public static class ScenarioCompiler
             InvestmentBand = b.Num(R.InvestmentBand, d.InvestmentBand),
             ChokeExponent = b.Num(R.ChokeExponent, d.ChokeExponent),
             FirmElasticity = b.Num(R.FirmElasticity, d.FirmElasticity),
+            SupplierTieMonths = b.Num(R.SupplierTieMonths, d.SupplierTieMonths),
+            SupplierTieHeadroom = b.Num(R.SupplierTieHeadroom, d.SupplierTieHeadroom),
             MaxPriceMultiple = b.Num(R.MaxPriceMultiple, d.MaxPriceMultiple),
         };
         b.Done();

@@ -30,6 +30,7 @@ public static class SummaryPrinter
         {
             // costs against the same world and seed without the confrontation (the run's second run)
             p.CounterfactualCosts(cf);
+            p.Rerouting(cf);
             p.CounterfactualHarm(cf);
         }
         else
@@ -52,7 +53,8 @@ public static class SummaryPrinter
                 ? $"Shock in {s.Shock}; \"before\" is the mean of the 12 months before it ({s.BaselineWindow}); +N = N months after the shock."
                 : $"No shock in this scenario: prices are compared with its first 12 months ({s.BaselineWindow}); no costs or losses are attributed.");
             w.WriteLine("Countries: " + string.Join(", ", names.Select(kv => $"{kv.Key} {kv.Value}")) + ".");
-            w.WriteLine("Prices are in two regions: China (the Chinese domestic price) and outside China.");
+            w.WriteLine("Prices are in two regions: China (the Chinese domestic price) and outside China; a country whose supplies China" +
+                        " restricts and that cannot reroute enough through its suppliers elsewhere trades at a price of its own (\"JP market\").");
         }
 
         public void Prices()
@@ -160,6 +162,22 @@ public static class SummaryPrinter
                 "no country's net cost moved by more than USD 1 million");
         }
 
+        public void Rerouting(CounterfactualSummary cf)
+        {
+            if (cf.Rerouting.Count == 0) return;
+            w.WriteLine();
+            w.WriteLine("Rerouting: markets cut off by a restriction they could not reroute around (a price of their own), the premium paid");
+            w.WriteLine("over the outside-China price on their imports, and their imports by origin over the run against the counterfactual:");
+            foreach (var x in cf.Rerouting)
+            {
+                double perKg = x.ImportedTonnes > 0 ? x.PremiumUsd / (x.ImportedTonnes * 1000) : 0;
+                string flows = string.Join(", ", x.Origins.Take(5).Select(o =>
+                    $"{o.Origin} {SignedTonnes(o.Tonnes - o.CounterfactualTonnes)}"));
+                w.WriteLine($"  {Who(x.Country)} {x.Material,-13} {Months(x.OwnMarketMonths)} on its own, premium {Bn(x.PremiumUsd, 2)} bn USD" +
+                            $" ({Num(perKg)} USD/kg on its imports); {(flows.Length > 0 ? flows : "no imports")}");
+            }
+        }
+
         public void CounterfactualHarm(CounterfactualSummary cf)
         {
             if (cf.Restrictor is not { } r) return;
@@ -211,7 +229,7 @@ public static class SummaryPrinter
         /// <summary>The user's text with control characters (terminal escapes, line breaks) shown as spaces.</summary>
         static string Printable(string text) => new(text.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
 
-        static string Region(string id) => id switch { "CN" => "China", "ROW" => "outside China", _ => id };
+        static string Region(string id) => id switch { "CN" => "China", "ROW" => "outside China", _ => id + " market" };
 
         static string Months(int n) => n == 1 ? "1 month" : $"{n} months";
 

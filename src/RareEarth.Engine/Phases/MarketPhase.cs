@@ -5,9 +5,11 @@ namespace RareEarth.Engine.Phases;
 /// release to their own country, then a uniform-price call auction clears each of the two price
 /// regions (0: the controlling supplier's; 1: the rest). Flows from region 0 to region 1 are capped
 /// by the export regime in force (bans, licences approved after their delay, the annual quota), so a
-/// binding cap splits one world price into a domestic and a higher outside price.
+/// binding cap splits one world price into a domestic and a higher outside price. A region-1 country
+/// whose imports the controlling exporter restricts, and whose supplier ties cannot make up the rest,
+/// splits off into a market of its own with its own price (see MarketPhase.Countries.cs).
 /// </summary>
-public static class MarketPhase
+public static partial class MarketPhase
 {
     const int SectorBuyer = 0, FirmBuyer = 1, StockpileBuyer = 2;
 
@@ -51,7 +53,29 @@ public static class MarketPhase
         double lo = m.MinPrice[mat], hi = m.RefPrice[mat] * m.Behaviour.MaxPriceMultiple;
 
         bool any0 = s.BuyerCount > 0 || s.SellerCount > 0;
-        double p0, p1, flow;
+        double p0 = 0, p1 = 0, flow = 0;
+        ResetSplits(s);
+        for (int pass = 0; ; pass++)
+        {
+            SolveRegions(s, mat, lo, hi, tau, quotaCap, ref p0, ref p1, ref flow);
+            if (pass >= MaxSplitPasses || !DetectSplits(s, mat, p1)) break;
+        }
+        // a region where nobody bids or offers at its price has no observable price: quote the other region's
+        if (!Trades(s, mat, 0, p0)) p0 = Math.Max(lo, p1 / (1 + tau));
+        else if (!Trades(s, mat, 1, p1)) p1 = p0 * (1 + tau);
+        if (!any0) { p0 = s.Price[mat * 2]; p1 = s.Price[mat * 2 + 1]; }
+        Allocate(s, mat, p0, p1, flow, tau, quotaCap, exporter);
+        SetCountryPrices(s, mat, p0, p1);
+        UpdateTies(s, mat);
+        s.PrevPrice[mat * 2] = s.Price[mat * 2];
+        s.PrevPrice[mat * 2 + 1] = s.Price[mat * 2 + 1];
+        s.Price[mat * 2] = p0;
+        s.Price[mat * 2 + 1] = p1;
+    }
+
+    /// <summary>The two regions' prices and region 0's net exports, with split-off countries as capped bidders in region 1.</summary>
+    static void SolveRegions(WorldState s, int mat, double lo, double hi, double tau, double quotaCap, ref double p0, ref double p1, ref double flow)
+    {
         // A: exports from region 0, prices linked by the duty
         p0 = Solve(s, mat, lo, hi, LinkedExport, tau, s.Price[mat * 2], quotaCap);
         p1 = p0 * (1 + tau);
@@ -92,15 +116,6 @@ public static class MarketPhase
                 }
             }
         }
-        // a region where nobody bids or offers at its price has no observable price: quote the other region's
-        if (!Trades(s, mat, 0, p0)) p0 = Math.Max(lo, p1 / (1 + tau));
-        else if (!Trades(s, mat, 1, p1)) p1 = p0 * (1 + tau);
-        if (!any0) { p0 = s.Price[mat * 2]; p1 = s.Price[mat * 2 + 1]; }
-        Allocate(s, mat, p0, p1, flow, tau, quotaCap, exporter);
-        s.PrevPrice[mat * 2] = s.Price[mat * 2];
-        s.PrevPrice[mat * 2 + 1] = s.Price[mat * 2 + 1];
-        s.Price[mat * 2] = p0;
-        s.Price[mat * 2 + 1] = p1;
     }
 
     // ------------------------------------------------------------------ buyers and sellers
@@ -159,6 +174,7 @@ public static class MarketPhase
         s.ClassCount = 0;
         for (int i = 0; i < n; i++)
         {
+            s.BuyerMarket[i] = s.BuyerRegion[i];
             s.BuyerBought[i] = 0; s.BuyerOfftake[i] = 0;
             int k = 0;
             while (k < s.ClassCount && s.ClassElasticity[k] != s.BuyerElasticity[i]) k++;
@@ -204,16 +220,16 @@ public static class MarketPhase
             s.SellerFirm[n] = f; s.SellerAvail[n] = avail * factor; s.SellerAsk[n] = ask; s.SellerRegion[n] = region;
             s.SellerInner[n] = region == 1 && inner >= 0 ? RulesPhase.AllowedShare(s, c, mat, inner) : 1;
             s.SellerSold[n] = 0;
+            s.SellerMarket[n] = region;
             n++;
         }
         s.SellerCount = n;
     }
 
     /// <summary>
-    /// Share of a region-1 seller's offer that may cross a border: its own country's export regime
-    /// (mean over the other region-1 countries) and, where a region-0 country has a rule on foreign
-    /// goods embedding its controlled content, that country's approval rate when the seller's stock
-    /// carries more region-0 content than the rule's threshold.
+    /// Share of a region-1 seller's offer that may cross a border, as a mean over the other region-1
+    /// destinations: its own country's export regime to each, times the embedded-content rule's share
+    /// for each (<see cref="EmbeddedRuleShare"/>).
     /// </summary>
     static double CrossBorderShare(WorldState s, int c, int mat, int f)
     {
@@ -222,15 +238,26 @@ public static class MarketPhase
         for (int d = 0; d < m.C; d++)
         {
             if (d == c || m.CountryRegion[d] != 1) continue;
-            sum += RulesPhase.AllowedShare(s, c, mat, d);
+            sum += RulesPhase.AllowedShare(s, c, mat, d) * EmbeddedRuleShare(s, f, mat, d);
             count++;
         }
-        double share = count > 0 ? sum / count : 1;
+        return count > 0 ? sum / count : 1;
+    }
+
+    /// <summary>
+    /// Share of firm f's stock of a material that may go to destination d under region-0 countries' rules on
+    /// foreign goods embedding their controlled content: their approval rate for d when the stock carries more
+    /// region-0 content than the rule's threshold, else 1.
+    /// </summary>
+    static double EmbeddedRuleShare(WorldState s, int f, int mat, int d)
+    {
+        var m = s.Model;
+        double share = 1;
         for (int x = 0; x < m.C; x++)
         {
             if (m.CountryRegion[x] != 0 || double.IsPositiveInfinity(s.EmbeddedShare[x])) continue;
             if (s.InventoryCn[f * m.M + mat] <= s.EmbeddedShare[x]) continue;
-            share *= RulesPhase.AllowedShare(s, x, mat, c);
+            share *= RulesPhase.AllowedShare(s, x, mat, d);
         }
         return share;
     }
@@ -371,14 +398,15 @@ public static class MarketPhase
     {
         double stockFactor = PriceFactors(s, mat, region, p);
         double sum = 0;
-        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerRegion[i] == region) sum += Bid(s, i, p, stockFactor);
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == region) sum += Bid(s, i, p, stockFactor);
+        if (region == 1 && s.AnySplit) sum += SplitDemand(s, p, stockFactor);
         return sum;
     }
 
     static double Supply(WorldState s, int region, double p)
     {
         double sum = 0;
-        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == region) sum += Offer(s, j, p);
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == region) sum += Offer(s, j, p);
         return sum;
     }
 
@@ -390,9 +418,16 @@ public static class MarketPhase
         double f0 = PriceFactors(s, mat, 0, p0), f1 = PriceFactors(s, mat, 1, p1);
         double sum = 0;
         for (int i = 0; i < s.BuyerCount; i++)
-            sum += s.BuyerRegion[i] == 0 ? Bid(s, i, p0, f0) : Bid(s, i, p1, f1);
+        {
+            int market = s.BuyerMarket[i];
+            if (market < 2) sum += market == 0 ? Bid(s, i, p0, f0) : Bid(s, i, p1, f1);
+        }
         for (int j = 0; j < s.SellerCount; j++)
-            sum -= Offer(s, j, s.SellerRegion[j] == 0 ? p0 : p1);
+        {
+            int market = s.SellerMarket[j];
+            if (market < 2) sum -= Offer(s, j, market == 0 ? p0 : p1);
+        }
+        if (s.AnySplit) sum += SplitDemand(s, p1, f1);
         return sum;
     }
 
@@ -400,10 +435,7 @@ public static class MarketPhase
     static double ChinaCap(WorldState s, int mat, double p, double quotaCap)
     {
         var m = s.Model;
-        Array.Clear(s.CountryDemandScratch);
-        double stockFactor = PriceFactors(s, mat, 1, p);
-        for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, stockFactor);
+        CountryBids1(s, mat, p);
         double cap = 0;
         for (int d = 0; d < m.C; d++)
             if (m.CountryRegion[d] == 1) cap += Math.Min(s.Allowance[mat * m.C + d], s.CountryDemandScratch[d]);
@@ -414,12 +446,12 @@ public static class MarketPhase
     static double InnerCap(WorldState s, int mat, double p)
     {
         double sum = 0;
-        for (int j = 0; j < s.SellerCount; j++) if (s.SellerRegion[j] == 1) sum += s.SellerInner[j] * Offer(s, j, p);
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 1) sum += s.SellerInner[j] * Offer(s, j, p);
         return sum;
     }
 
     // excess-demand functions for the solver, all decreasing in p
-    const int LinkedExport = 0, ConstrainedImport = 1, RegionWithOutflow = 2, LinkedImport = 3, RegionAlone1 = 4, ReverseConstrained = 5;
+    const int LinkedExport = 0, ConstrainedImport = 1, RegionWithOutflow = 2, LinkedImport = 3, RegionAlone1 = 4, ReverseConstrained = 5, OwnMarket = 6;
 
     static double Evaluate(WorldState s, int mat, int kind, double p, double a, double quotaCap) => kind switch
     {
@@ -428,7 +460,8 @@ public static class MarketPhase
         RegionWithOutflow => Excess(s, mat, 0, p) + a,
         LinkedImport => TotalExcess(s, mat, p, p),
         RegionAlone1 => Excess(s, mat, 1, p),
-        _ => Excess(s, mat, 1, p) + InnerCap(s, mat, p),
+        ReverseConstrained => Excess(s, mat, 1, p) + InnerCap(s, mat, p),
+        _ => OwnMarketExcess(s, mat, (int)a, p),
     };
 
     /// <summary>
@@ -501,12 +534,13 @@ public static class MarketPhase
         }
         if (exporter >= 0 && exp01 > 0) s.QuotaUsed[exporter] += exp01 * m.ReoContent[mat];
 
-        // sellers: pro rata to their offers at their region's price; origin shares by country
+        // sellers of the two regions' markets: pro rata to their offers at their region's price; origin shares by country
         Array.Clear(s.RegionCountrySold);
         double cn1Sold = 0;
         for (int j = 0; j < s.SellerCount; j++)
         {
-            int r = s.SellerRegion[j];
+            int r = s.SellerMarket[j];
+            if (r == 2) continue; // sells in its country's own market (AllocateSplitMarkets)
             double p = r == 0 ? p0 : p1, total = r == 0 ? x0 : x1, sold = r == 0 ? sold0 : sold1;
             double q = total > 0 ? Offer(s, j, p) / total * sold : 0;
             int f = s.SellerFirm[j], c = m.FirmCountry[f], fi = f * m.M + mat;
@@ -516,10 +550,7 @@ public static class MarketPhase
             if (r == 1) cn1Sold += q * s.InventoryCn[fi];
             double exportShare = r == 0 ? (sold0 > 0 ? exp01 / sold0 : 0) : (sold1 > 0 ? exp10 / sold1 : 0);
             double revenue = q * (1 - exportShare) * p + q * exportShare * (r == 0 ? p1 / (1 + tau) : p0);
-            s.FirmRevenue[f] += revenue * 1000;
-            double floor = ProductionPhase.FloorFor(s, f, mat);
-            if (floor > p) s.FiscalCost[c] += (floor - p) * q * 1000;
-            s.Inventory[fi] -= q;
+            SellerEarns(s, j, mat, q, p, revenue);
         }
         double cn1 = sold1 > 0 ? cn1Sold / Math.Max(1e-300, SumRegion(s.RegionCountrySold, 1, C)) : 0;
         double soldReal0 = SumRegion(s.RegionCountrySold, 0, C), soldReal1 = SumRegion(s.RegionCountrySold, 1, C);
@@ -533,11 +564,9 @@ public static class MarketPhase
             s.DesiredHistory[(s.BuyerCountry[i] * m.M + mat) * 12 + s.Month % 12] += Gap(s, i) + s.BuyerOfftake[i];
 
         // region-1 countries: region-0 goods per destination (allowance-capped), the rest from region-1 sellers
+        // (a split-off country at most its ties' worth)
         Array.Clear(s.CountryRecv);
-        double stock1 = PriceFactors(s, mat, 1, p1);
-        Array.Clear(s.CountryDemandScratch);
-        for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerRegion[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p1, stock1);
+        CountryBids1(s, mat, p1);
         double wSum = 0;
         for (int d = 0; d < C; d++)
             if (m.CountryRegion[d] == 1) wSum += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
@@ -548,20 +577,22 @@ public static class MarketPhase
             double w = Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
             double fromCn = wSum > 0 ? exp01 * w / wSum : 0;
             s.CountryRecv[0 * C + d] = fromCn;
-            residualSum += Math.Max(0, s.CountryDemandScratch[d] - fromCn);
+            residualSum += Residual1(s, d, fromCn);
         }
         for (int d = 0; d < C; d++)
         {
             if (m.CountryRegion[d] != 1) continue;
-            double residual = Math.Max(0, s.CountryDemandScratch[d] - s.CountryRecv[d]);
+            double residual = Residual1(s, d, s.CountryRecv[d]);
             s.CountryRecv[1 * C + d] = residualSum > 0 ? recv1From1 * residual / residualSum : 0;
         }
 
-        // buyers: within a country pro rata to their bids; origin content mixed by source
+        // buyers of the two regions' markets: within a country pro rata to their bids; origin content mixed by source
+        double stock1 = PriceFactors(s, mat, 1, p1);
         double stock0 = PriceFactors(s, mat, 0, p0);
         for (int i = 0; i < s.BuyerCount; i++)
         {
-            int c = s.BuyerCountry[i], r = s.BuyerRegion[i];
+            int c = s.BuyerCountry[i], r = s.BuyerMarket[i];
+            if (r == 2) continue;
             double q0, q1;
             if (r == 0)
             {
@@ -579,11 +610,7 @@ public static class MarketPhase
             double q = q0 + q1;
             if (q <= 0) continue;
             double cn = (q0 * 1.0 + q1 * cn1) / q;
-            Receive(s, mat, i, q, cn, q0, countAsSupply: true);
-            s.BuyerBought[i] += q;
-            double p = r == 0 ? p0 : p1;
-            s.ExtraCost[c] += q * (p - s.BasePrice[mat * 2 + r]) * 1000;
-            if (s.BuyerKind[i] == StockpileBuyer) s.FiscalCost[c] += q * p * 1000;
+            BuyerPays(s, mat, i, q, cn, q0, r == 0 ? p0 : p1);
             // bilateral trade: each source region's goods split over its seller countries
             AddTrade(s, mat, 0, c, q0, soldReal0);
             AddTrade(s, mat, 1, c, q1, soldReal1);
@@ -593,6 +620,28 @@ public static class MarketPhase
         {
             if (m.CountryRegion[c] == 0 && soldReal0 > 0) s.ExportRevenue[c] += exp01 * s.RegionCountrySold[c] / soldReal0 * p1 * 1000;
         }
+        if (s.AnySplit) AllocateSplitMarkets(s, mat, p1, soldReal0);
+    }
+
+    /// <summary>A seller's takings: revenue, the price-floor top-up its government pays, and the stock it hands over.</summary>
+    static void SellerEarns(WorldState s, int j, int mat, double q, double p, double revenue)
+    {
+        var m = s.Model;
+        int f = s.SellerFirm[j], c = m.FirmCountry[f];
+        s.FirmRevenue[f] += revenue * 1000;
+        double floor = ProductionPhase.FloorFor(s, f, mat);
+        if (floor > p) s.FiscalCost[c] += (floor - p) * q * 1000;
+        s.Inventory[f * m.M + mat] -= q;
+    }
+
+    /// <summary>A buyer receives q tonnes at price p: stock, supply statistics, cost above base and, for stockpiles, fiscal cost.</summary>
+    static void BuyerPays(WorldState s, int mat, int i, double q, double cn, double fromRegion0, double p)
+    {
+        int c = s.BuyerCountry[i];
+        Receive(s, mat, i, q, cn, fromRegion0, countAsSupply: true);
+        s.BuyerBought[i] += q;
+        s.ExtraCost[c] += q * (p - s.BasePrice[mat * 2 + s.BuyerRegion[i]]) * 1000;
+        if (s.BuyerKind[i] == StockpileBuyer) s.FiscalCost[c] += q * p * 1000;
     }
 
     static void AddTrade(WorldState s, int mat, int sourceRegion, int dest, double q, double regionTotal)

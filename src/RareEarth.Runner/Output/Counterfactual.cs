@@ -24,12 +24,23 @@ public sealed record ShortageDelta(string Country, string Material, double Tonne
 public sealed record RestrictorDelta(string Country, double ExportRevenueUsd, double CounterfactualExportRevenueUsd, double LostExportRevenueUsd,
     double LostShare, double NetCostUsd);
 
+/// <summary>What one origin shipped to a country over the horizon, with and without the confrontation, t.</summary>
+public sealed record RerouteFlow(string Origin, double Tonnes, double CounterfactualTonnes);
+
+/// <summary>
+/// A country whose market split off (its supplies restricted beyond what its suppliers elsewhere could replace): months
+/// with a price of its own, the premium it paid over the outside-China price on its imports, and its imports by origin.
+/// </summary>
+public sealed record Rerouting(string Country, string Material, int OwnMarketMonths, double PremiumUsd, double ImportedTonnes,
+    IReadOnlyList<RerouteFlow> Origins);
+
 /// <summary>The confrontation's costs against its counterfactual (summary.json's <c>counterfactual</c>).</summary>
 public sealed record CounterfactualSummary(
     string Definition,
     IReadOnlyList<CountryDelta> Countries,
     IReadOnlyList<ShortageDelta> Shortages,
-    RestrictorDelta? Restrictor);
+    RestrictorDelta? Restrictor,
+    IReadOnlyList<Rerouting> Rerouting);
 
 /// <summary>
 /// A country's account of the confrontation, against its counterfactual run (same model and seed,
@@ -82,7 +93,33 @@ public static class CounterfactualBuilder
             restrictor = new RestrictorDelta(m.CountryIds[cn], with, without, without - with, without > 0 ? (without - with) / without : 0,
                 countries[cn].NetCostUsd);
         }
-        return new CounterfactualSummary(Definition, countries, shortages, restrictor);
+        return new CounterfactualSummary(Definition, countries, shortages, restrictor, Reroutings(run, cf));
+    }
+
+    /// <summary>Every country and material whose market split off in the run, with its imports by origin against the counterfactual.</summary>
+    static List<Rerouting> Reroutings(CountryTotals run, CountryTotals cf)
+    {
+        var m = run.Model;
+        int C = m.C, M = m.M;
+        var list = new List<Rerouting>();
+        for (int d = 0; d < C; d++)
+            for (int mat = 0; mat < M; mat++)
+            {
+                int months = run.OwnMarketMonths[d * M + mat];
+                if (months == 0) continue;
+                var origins = new List<RerouteFlow>();
+                double imported = 0;
+                for (int o = 0; o < C; o++)
+                {
+                    if (o == d) continue;
+                    double q1 = run.Imports[(d * M + mat) * C + o], q0 = cf.Imports[(d * M + mat) * C + o];
+                    imported += q1;
+                    if (Math.Max(q1, q0) > 0.5) origins.Add(new RerouteFlow(m.CountryIds[o], q1, q0));
+                }
+                origins.Sort((a, b) => (b.Tonnes - b.CounterfactualTonnes).CompareTo(a.Tonnes - a.CounterfactualTonnes));
+                list.Add(new Rerouting(m.CountryIds[d], m.MaterialIds[mat], months, run.ImportPremium[d * M + mat], imported, origins));
+            }
+        return list;
     }
 
     /// <summary>Net cost of country c: economic loss + procurement − producer margin, each against the counterfactual.</summary>

@@ -65,17 +65,10 @@ public static class SummaryBuilder
         var gaps = new List<PriceGap>();
         for (int mat = 0; mat < m.M; mat++)
         {
-            for (int reg = 0; reg < 2; reg++)
-            {
-                var p = r.PriceSeries(mat, reg);
-                double baseline = MetricMath.Mean(p, w.From, w.To);
-                var (peak, peakT) = MetricMath.Peak(p, shock);
-                var (near, nearT) = MetricMath.Peak(p, shock, shock + MetricMath.ShockWindowMonths);
-                bool hasShock = m.ShockMonth >= 0;
-                prices.Add(new PriceSummary(m.MaterialIds[mat], m.RegionIds[reg], baseline, peak, peak / baseline, m.MonthLabel(peakT),
-                    MetricMath.MonthsAbove(p, shock, 2 * baseline), p[T - 1],
-                    hasShock ? peakT - shock : null, hasShock ? near : null, hasShock ? near / baseline : null, hasShock ? m.MonthLabel(nearT) : null));
-            }
+            for (int reg = 0; reg < 2; reg++) prices.Add(Spike(m, r.PriceSeries(mat, reg), mat, m.RegionIds[reg], w));
+            // countries whose market split off from their region at some point: the price in their own market
+            for (int c = 0; c < m.C; c++)
+                if (r.HadOwnMarket(mat, c)) prices.Add(Spike(m, r.CountryPriceSeries(mat, c), mat, m.CountryIds[c], w));
             double maxGap = 0; int gapT = -1;
             for (int t = 0; t < T; t++)
             {
@@ -107,6 +100,19 @@ public static class SummaryBuilder
         return new RunSummary(scenario, seed, EngineInfo.Version, hash, m.MonthLabel(0), m.MonthLabel(T - 1),
             m.ShockMonth >= 0 ? m.MonthLabel(m.ShockMonth) : null, w.Label(m),
             shortages, prices, gaps, decoupling, costs, Restrictor(r, w), Focus(m));
+    }
+
+    /// <summary>One price series against its baseline window: peak, months above 2x, the peak within the shock window.</summary>
+    static PriceSummary Spike(Model m, MonthSeries p, int mat, string where, BaselineWindow w)
+    {
+        int shock = w.Shock, T = m.Months;
+        double baseline = MetricMath.Mean(p, w.From, w.To);
+        var (peak, peakT) = MetricMath.Peak(p, shock);
+        var (near, nearT) = MetricMath.Peak(p, shock, shock + MetricMath.ShockWindowMonths);
+        bool hasShock = m.ShockMonth >= 0;
+        return new PriceSummary(m.MaterialIds[mat], where, baseline, peak, peak / baseline, m.MonthLabel(peakT),
+            MetricMath.MonthsAbove(p, shock, 2 * baseline), p[T - 1],
+            hasShock ? peakT - shock : null, hasShock ? near : null, hasShock ? near / baseline : null, hasShock ? m.MonthLabel(nearT) : null);
     }
 
     /// <summary>The headline materials and the targeted countries (see <see cref="SummaryFocus"/>).</summary>

@@ -33,6 +33,7 @@ public static class TimeseriesCsv
                     double inv = r.At(r.Inventory, t, c, mat), pile = r.At(r.Stockpile, t, c, mat);
                     bool active = demand > 0 || r.At(r.Production, t, c, mat) > 0 || r.At(r.Recycled, t, c, mat) > 0 || inv > 0 || pile > 0;
                     if (!active) continue;
+                    Row(w, month, "market_price", material, country, "", "", r.CountryPriceSeries(mat, c)[t], "USD/kg");
                     Row(w, month, "production", material, country, "", "", r.At(r.Production, t, c, mat), "t");
                     Row(w, month, "recycling", material, country, "", "", r.At(r.Recycled, t, c, mat), "t");
                     Row(w, month, "demand", material, country, "", "", demand, "t");

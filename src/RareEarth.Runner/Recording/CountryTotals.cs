@@ -16,7 +16,7 @@ public sealed class CountryTotals : IRecorder
     public double[] Shortage = [];
     /// <summary>[c] USD: shortage × each sector's loss per tonne.</summary>
     public double[] EconomicLoss = [];
-    /// <summary>[c] USD the country's buyers paid: tonnes received × their region's price.</summary>
+    /// <summary>[c] USD the country's buyers paid: tonnes received × the price in its market.</summary>
     public double[] Spend = [];
     /// <summary>[c] USD its firms earned on sales less their processing cost (unit cost × activity).</summary>
     public double[] ProducerMargin = [];
@@ -24,6 +24,12 @@ public sealed class CountryTotals : IRecorder
     public double[] Fiscal = [];
     /// <summary>[c] USD of export revenue.</summary>
     public double[] ExportRevenue = [];
+    /// <summary>[destination, m, origin] t imported over the horizon.</summary>
+    public double[] Imports = [];
+    /// <summary>[c, m] USD paid above the outside-China price while the country's market was split off.</summary>
+    public double[] ImportPremium = [];
+    /// <summary>[c, m] months the country's market had a price of its own.</summary>
+    public int[] OwnMarketMonths = [];
 
     public Model Model => _model;
 
@@ -36,9 +42,11 @@ public sealed class CountryTotals : IRecorder
             Shortage = new double[_C * _M];
             EconomicLoss = new double[_C]; Spend = new double[_C]; ProducerMargin = new double[_C];
             Fiscal = new double[_C]; ExportRevenue = new double[_C];
+            Imports = new double[_C * _M * _C]; ImportPremium = new double[_C * _M]; OwnMarketMonths = new int[_C * _M];
         }
         Array.Clear(Shortage); Array.Clear(EconomicLoss); Array.Clear(Spend); Array.Clear(ProducerMargin);
         Array.Clear(Fiscal); Array.Clear(ExportRevenue);
+        Array.Clear(Imports); Array.Clear(ImportPremium); Array.Clear(OwnMarketMonths);
     }
 
     public void Record(WorldState s, int t)
@@ -51,9 +59,16 @@ public sealed class CountryTotals : IRecorder
             EconomicLoss[c] += s.EconomicLoss[c];
             Fiscal[c] += s.FiscalCost[c];
             ExportRevenue[c] += s.ExportRevenue[c];
-            int region = m.CountryRegion[c];
-            for (int mat = 0; mat < M; mat++) Spend[c] += s.Acquired[c * M + mat] * s.Price[mat * 2 + region] * 1000;
+            for (int mat = 0; mat < M; mat++) Spend[c] += s.Acquired[c * M + mat] * s.CountryPrice[mat * _C + c] * 1000;
         }
+        for (int k = 0; k < ImportPremium.Length; k++) ImportPremium[k] += s.ImportPremium[k];
+        for (int d = 0; d < _C; d++)
+            for (int mat = 0; mat < M; mat++)
+            {
+                if (m.CountryRegion[d] != 0 && s.CountryPrice[mat * _C + d] > 1.005 * s.Price[mat * 2 + 1]) OwnMarketMonths[d * M + mat]++;
+                int k = (d * M + mat) * _C;
+                for (int o = 0; o < _C; o++) Imports[k + o] += s.Trade[(o * M + mat) * _C + d];
+            }
         for (int f = 0; f < m.F; f++)
             ProducerMargin[m.FirmCountry[f]] += s.FirmRevenue[f] - s.Activity[f] * m.FirmUnitCost[f] * 1000;
     }

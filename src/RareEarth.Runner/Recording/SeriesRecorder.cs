@@ -14,6 +14,7 @@ public sealed class SeriesRecorder : IRecorder
     int _M, _C, _S, _F;
 
     public double[] Price = Array.Empty<double>();        // [t, m, region]
+    public double[] CountryPrice = Array.Empty<double>(); // [t, m, c] price in each country's market
     public double[] Production = Array.Empty<double>();   // [t, c, m]
     public double[] Recycled = Array.Empty<double>();
     public double[] Demand = Array.Empty<double>();
@@ -50,6 +51,7 @@ public sealed class SeriesRecorder : IRecorder
         _M = model.M; _C = model.C; _S = model.S; _F = model.F;
         int T = Months, CM = _C * _M;
         Price = new double[T * _M * 2];
+        CountryPrice = new double[T * CM];
         Production = new double[T * CM]; Recycled = new double[T * CM]; Demand = new double[T * CM];
         Consumption = new double[T * CM]; Shortage = new double[T * CM]; Losses = new double[T * CM];
         Trade = new double[T * CM * _C]; Inventory = new double[T * CM]; Stockpile = new double[T * CM];
@@ -64,6 +66,7 @@ public sealed class SeriesRecorder : IRecorder
     {
         int CM = _C * _M;
         Array.Copy(s.Price, 0, Price, t * _M * 2, _M * 2);
+        Array.Copy(s.CountryPrice, 0, CountryPrice, t * CM, CM);
         Array.Copy(s.Production, 0, Production, t * CM, CM);
         Array.Copy(s.Recycled, 0, Recycled, t * CM, CM);
         Array.Copy(s.Demand, 0, Demand, t * CM, CM);
@@ -115,6 +118,15 @@ public sealed class SeriesRecorder : IRecorder
     /// <summary>A [t, c] array's months for one country.</summary>
     public MonthSeries OfCountry(double[] a, int c) => new(a, c, _C, Months);
     public MonthSeries PriceSeries(int mat, int region) => new(Price, mat * 2 + region, _M * 2, Months);
+    /// <summary>The price in country c's market (its region's price unless its market split off).</summary>
+    public MonthSeries CountryPriceSeries(int mat, int c) => new(CountryPrice, mat * _C + c, _C * _M, Months);
+    /// <summary>True when country c's market had a price of its own (above its region's by more than 0.5%) in some month.</summary>
+    public bool HadOwnMarket(int mat, int c)
+    {
+        if (Model.CountryRegion[c] == 0) return false;
+        for (int t = 0; t < Months; t++) if (CountryPrice[(t * _M + mat) * _C + c] > 1.005 * PriceAt(t, mat, 1)) return true;
+        return false;
+    }
     public double TradeAt(int t, int origin, int mat, int dest) => Trade[((t * _C + origin) * _M + mat) * _C + dest];
     public double Imports(int t, int c, int mat)
     {

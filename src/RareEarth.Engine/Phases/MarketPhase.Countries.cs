@@ -1,0 +1,257 @@
+namespace RareEarth.Engine.Phases;
+
+/// <summary>
+/// Markets per country. Region 1 clears as one pooled market while goods can reroute freely; a country
+/// whose imports the controlling exporter restricts (a finite allowance for it) cannot replace them at
+/// will: its imports from region-1 suppliers in other countries are limited by its supplier ties (the
+/// average of such imports over the last <c>supplier_tie_months</c>, plus <c>supplier_tie_headroom</c>
+/// of contract flexibility) and by the new suppliers it has qualified (growing by its unmet need over the
+/// material's <c>qualification_months</c>), and only goods that pass the controlling country's rules for
+/// it may reach it (its approval rate for goods embedding controlled content). When its net need at the
+/// pooled price exceeds that cap, its market splits off: its buyers and sellers trade at its own price,
+/// it bids in the pool for at most the cap, and what it pays above the pooled price is the premium on
+/// rerouted goods. Two price regions are the special case with no country split off.
+/// </summary>
+public static partial class MarketPhase
+{
+    /// <summary>Times the pooled market is re-solved with newly split-off countries before the month moves on.</summary>
+    const int MaxSplitPasses = 3;
+
+    static void ResetSplits(WorldState s)
+    {
+        s.AnySplit = false;
+        Array.Clear(s.SplitOff);
+    }
+
+    /// <summary>
+    /// Splits off each region-1 country that, at pooled price p1, needs more from abroad than its cap:
+    /// the region-0 allowance plus its ties and qualified suppliers (at most the clean goods on offer).
+    /// Returns true when a country was split off (the pool must then be solved again).
+    /// </summary>
+    static bool DetectSplits(WorldState s, int mat, double p1)
+    {
+        var m = s.Model;
+        int C = m.C, M = m.M;
+        if (s.Month == 0) return false; // ties are first observed in month 0
+        bool added = false;
+        double stockFactor = PriceFactors(s, mat, 1, p1);
+        for (int d = 0; d < C; d++)
+        {
+            if (m.CountryRegion[d] != 1 || s.SplitOff[d]) continue;
+            double allowance = s.Allowance[mat * C + d];
+            double ties = s.SupplierTies[d * M + mat];
+            if (double.IsPositiveInfinity(allowance) || double.IsNaN(ties)) continue;
+            double need = 0, clean = 0;
+            for (int i = 0; i < s.BuyerCount; i++)
+                if (s.BuyerMarket[i] == 1 && s.BuyerCountry[i] == d) need += Bid(s, i, p1, stockFactor);
+            if (need <= 0) continue;
+            for (int j = 0; j < s.SellerCount; j++)
+            {
+                if (s.SellerMarket[j] != 1) continue;
+                double offer = Offer(s, j, p1);
+                if (m.FirmCountry[s.SellerFirm[j]] == d) need -= offer;
+                else clean += offer * CleanShare(s, j, mat, d);
+            }
+            double tieLimit = ties * (1 + m.Behaviour.SupplierTieHeadroom) + s.Qualified[d * M + mat];
+            double cap = Math.Min(tieLimit, clean) + allowance;
+            if (need <= cap * 1.001 + 1e-9) continue;
+            s.SplitOff[d] = true;
+            s.SplitTieLimit[d] = tieLimit;
+            s.SplitAllowance[d] = allowance;
+            s.SplitUnmet[d] = need - cap;
+            for (int j = 0; j < s.SellerCount; j++)
+                s.SellerClean[j * C + d] = s.SellerMarket[j] == 1 && m.FirmCountry[s.SellerFirm[j]] != d ? CleanShare(s, j, mat, d) : 0;
+            for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 1 && s.BuyerCountry[i] == d) s.BuyerMarket[i] = 2;
+            for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 1 && m.FirmCountry[s.SellerFirm[j]] == d) s.SellerMarket[j] = 2;
+            s.AnySplit = added = true;
+        }
+        return added;
+    }
+
+    /// <summary>
+    /// Share of seller j's offer that may go to destination d: its own country's export regime for d and the
+    /// region-0 rule on embedded content for d.
+    /// </summary>
+    static double CleanShare(WorldState s, int j, int mat, int d)
+    {
+        int f = s.SellerFirm[j], c = s.Model.FirmCountry[f];
+        double share = c == d ? 1 : RulesPhase.AllowedShare(s, c, mat, d);
+        return share * EmbeddedRuleShare(s, f, mat, d);
+    }
+
+    /// <summary>
+    /// What split-off countries bid for in the pool at price p: each its buyers' bids less its own sellers'
+    /// offers, capped at its import cap: the region-0 allowance plus its ties, at most the clean goods region-1
+    /// sellers in other countries offer at p (so a cut-off country's demand alone never lifts the pooled price
+    /// above what the rest of region 1 pays). Needs <see cref="PriceFactors"/> for region 1 at p. Leaves each
+    /// country's amount in <see cref="WorldState.SplitScratch"/> and its tie cap in <see cref="WorldState.SplitTies"/>.
+    /// </summary>
+    static double SplitDemand(WorldState s, double p, double stockFactor)
+    {
+        var m = s.Model;
+        int C = m.C;
+        Array.Clear(s.SplitScratch);
+        Array.Clear(s.SplitTies);
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2) s.SplitScratch[s.BuyerCountry[i]] += Bid(s, i, p, stockFactor);
+        for (int j = 0; j < s.SellerCount; j++)
+        {
+            int market = s.SellerMarket[j];
+            if (market == 2) { s.SplitScratch[m.FirmCountry[s.SellerFirm[j]]] -= Offer(s, j, p); continue; }
+            if (market != 1) continue;
+            double offer = Offer(s, j, p);
+            for (int d = 0; d < C; d++) if (s.SplitOff[d]) s.SplitTies[d] += offer * s.SellerClean[j * C + d];
+        }
+        double sum = 0;
+        for (int d = 0; d < C; d++)
+        {
+            if (!s.SplitOff[d]) continue;
+            s.SplitTies[d] = Math.Min(s.SplitTieLimit[d], s.SplitTies[d]);
+            double q = Math.Min(s.SplitTies[d] + s.SplitAllowance[d], Math.Max(0, s.SplitScratch[d]));
+            s.SplitScratch[d] = q;
+            sum += q;
+        }
+        return sum;
+    }
+
+    /// <summary>Region-1 countries' bids at p into <see cref="WorldState.CountryDemandScratch"/> (split-off ones: their capped net bids).</summary>
+    static void CountryBids1(WorldState s, int mat, double p)
+    {
+        Array.Clear(s.CountryDemandScratch);
+        double stockFactor = PriceFactors(s, mat, 1, p);
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerMarket[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, stockFactor);
+        if (!s.AnySplit) return;
+        SplitDemand(s, p, stockFactor);
+        for (int d = 0; d < s.Model.C; d++) if (s.SplitOff[d]) s.CountryDemandScratch[d] = s.SplitScratch[d];
+    }
+
+    /// <summary>What country d takes from region-1 sellers after fromCn of region 0's goods: a split-off country at most its ties.</summary>
+    static double Residual1(WorldState s, int d, double fromCn)
+    {
+        double residual = Math.Max(0, s.CountryDemandScratch[d] - fromCn);
+        return s.SplitOff[d] ? Math.Min(s.SplitTies[d], residual) : residual;
+    }
+
+    /// <summary>Excess demand in split-off country d's own market at price p, its imports fixed.</summary>
+    static double OwnMarketExcess(WorldState s, int mat, int d, double p)
+    {
+        var m = s.Model;
+        double stockFactor = PriceFactors(s, mat, 1, p);
+        double sum = -s.SplitInflow[d];
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) sum += Bid(s, i, p, stockFactor);
+        for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) sum -= Offer(s, j, p);
+        return sum;
+    }
+
+    /// <summary>
+    /// Clears each split-off country's own market: its imports (region 0's allowance-capped goods and region 1's
+    /// tied goods, both already handed over by their sellers) plus its own sellers' offers meet its buyers' bids at
+    /// its own price, never below the pooled price. The premium over the pooled price on its imports is paid by
+    /// its buyers and earned by the exporting countries.
+    /// </summary>
+    static void AllocateSplitMarkets(WorldState s, int mat, double p1, double soldReal0)
+    {
+        var m = s.Model;
+        int C = m.C, M = m.M;
+        double hi = m.RefPrice[mat] * m.Behaviour.MaxPriceMultiple;
+        for (int d = 0; d < C; d++)
+        {
+            if (!s.SplitOff[d]) continue;
+            double fromCn = s.CountryRecv[d], fromPool = s.CountryRecv[C + d];
+            double inflow = fromCn + fromPool;
+            s.SplitInflow[d] = inflow;
+            // region-1 origins of its imports: clean offers at the pooled price
+            Array.Clear(s.OriginWeight);
+            double weightSum = 0, cnSum = 0;
+            for (int j = 0; j < s.SellerCount; j++)
+            {
+                if (s.SellerMarket[j] != 1) continue;
+                int f = s.SellerFirm[j];
+                double w = Offer(s, j, p1) * CleanShare(s, j, mat, d);
+                s.OriginWeight[m.FirmCountry[f]] += w;
+                weightSum += w;
+                cnSum += w * s.InventoryCn[f * M + mat];
+            }
+            double cnPool = weightSum > 0 ? cnSum / weightSum : 0;
+
+            double pd = Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
+            s.CountryPrice[mat * C + d] = pd;
+            double stockFactor = PriceFactors(s, mat, 1, pd);
+            double bids = 0, home = 0;
+            for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) bids += Bid(s, i, pd, stockFactor);
+            for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) home += Offer(s, j, pd);
+
+            // its own sellers sell what its imports leave of its buyers' bids
+            double homeWanted = Math.Min(home, Math.Max(0, bids - inflow)), homeSold = 0, homeCn = 0;
+            for (int j = 0; j < s.SellerCount; j++)
+            {
+                if (s.SellerMarket[j] != 2 || m.FirmCountry[s.SellerFirm[j]] != d) continue;
+                int fi = s.SellerFirm[j] * M + mat;
+                double q = home > 0 ? Math.Min(s.Inventory[fi], Offer(s, j, pd) / home * homeWanted) : 0;
+                s.SellerSold[j] = q;
+                homeSold += q;
+                homeCn += q * s.InventoryCn[fi];
+                SellerEarns(s, j, mat, q, pd, q * pd);
+            }
+
+            // its buyers: pro rata to their bids (to their gaps if nobody bids at this price)
+            double weights = bids;
+            if (weights <= 0) for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) weights += Gap(s, i);
+            for (int i = 0; i < s.BuyerCount; i++)
+            {
+                if (s.BuyerMarket[i] != 2 || s.BuyerCountry[i] != d || weights <= 0) continue;
+                double share = (bids > 0 ? Bid(s, i, pd, stockFactor) : Gap(s, i)) / weights;
+                double q0 = fromCn * share, q1 = fromPool * share, qh = homeSold * share;
+                double q = q0 + q1 + qh;
+                if (q <= 0) continue;
+                double cn = (q0 + q1 * cnPool + homeCn * share) / q;
+                BuyerPays(s, mat, i, q, cn, q0, pd);
+                AddTrade(s, mat, 0, d, q0, soldReal0);
+                for (int o = 0; o < C; o++)
+                    if (s.OriginWeight[o] > 0) s.Trade[(o * M + mat) * C + d] += q1 * s.OriginWeight[o] / weightSum;
+                s.Trade[(d * M + mat) * C + d] += qh;
+            }
+
+            // the premium on imports over the pooled price goes to the exporting countries
+            double premium = pd - p1;
+            s.ImportPremium[d * M + mat] += premium * inflow * 1000;
+            for (int o = 0; o < C; o++)
+            {
+                if (m.CountryRegion[o] == 0 && soldReal0 > 0) s.ExportRevenue[o] += premium * fromCn * s.RegionCountrySold[o] / soldReal0 * 1000;
+                if (s.OriginWeight[o] > 0) s.ExportRevenue[o] += premium * fromPool * s.OriginWeight[o] / weightSum * 1000;
+            }
+        }
+    }
+
+    /// <summary>Each country's price this month: its region's, unless its market split off (set by <see cref="AllocateSplitMarkets"/>).</summary>
+    static void SetCountryPrices(WorldState s, int mat, double p0, double p1)
+    {
+        var m = s.Model;
+        for (int c = 0; c < m.C; c++)
+            if (!s.SplitOff[c]) s.CountryPrice[mat * m.C + c] = m.CountryRegion[c] == 0 ? p0 : p1;
+    }
+
+    /// <summary>
+    /// Supplier ties follow each region-1 country's auction imports from other region-1 countries; while its market
+    /// is split off, the country qualifies new suppliers for its unmet need over the material's qualification time,
+    /// and what it qualified fades as the ties take over.
+    /// </summary>
+    static void UpdateTies(WorldState s, int mat)
+    {
+        var m = s.Model;
+        int C = m.C, M = m.M;
+        double sold1 = SumRegion(s.RegionCountrySold, 1, C);
+        double tieMonths = m.Behaviour.SupplierTieMonths;
+        for (int d = 0; d < C; d++)
+        {
+            if (m.CountryRegion[d] != 1) continue;
+            int k = d * M + mat;
+            double imports = s.CountryRecv[C + d];
+            if (!s.SplitOff[d]) imports *= sold1 > 0 ? 1 - s.RegionCountrySold[C + d] / sold1 : 0;
+            s.SupplierTies[k] = double.IsNaN(s.SupplierTies[k]) ? imports : s.SupplierTies[k] + (imports - s.SupplierTies[k]) / tieMonths;
+            double qual = m.QualificationMonths[mat];
+            if (s.SplitOff[d]) s.Qualified[k] += s.SplitUnmet[d] / Math.Max(1, qual);
+            else s.Qualified[k] *= 1 - 1 / tieMonths;
+        }
+    }
+}

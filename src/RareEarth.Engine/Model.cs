@@ -242,6 +242,8 @@ public sealed record Behaviour
     public double SupplierTieMonths { get; init; } = 12.0;
     /// <summary>Share by which a country can raise its imports from tied suppliers above their average within a month (contracts' flexibility).</summary>
     public double SupplierTieHeadroom { get; init; } = 0.25;
+    /// <summary>Share of a supplier's sales tied to its customers by term contracts; the rest is sold spot to whoever may and will pay.</summary>
+    public double SupplierContractShare { get; init; } = 0.7;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
 }

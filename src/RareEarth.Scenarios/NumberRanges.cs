@@ -86,6 +86,7 @@ public static class NumberRanges
     public static readonly NumberRange ChokeExponent = R("behaviour.choke_exponent", 0.5, 10, "");
     public static readonly NumberRange FirmElasticity = R("behaviour.firm_elasticity", 0, 5, "");
     public static readonly NumberRange SupplierTieMonths = R("behaviour.supplier_tie_months", 1, 120, "months");
+    public static readonly NumberRange SupplierContractShare = R("behaviour.supplier_contract_share", 0, 1, "share");
     public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
     public static readonly NumberRange MaxPriceMultiple = R("behaviour.max_price_multiple", 2, MaxMultiple, "x ref_price");
 

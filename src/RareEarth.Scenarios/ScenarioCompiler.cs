@@ -501,6 +501,7 @@ public static class ScenarioCompiler
             FirmElasticity = b.Num(R.FirmElasticity, d.FirmElasticity),
             SupplierTieMonths = b.Num(R.SupplierTieMonths, d.SupplierTieMonths),
             SupplierTieHeadroom = b.Num(R.SupplierTieHeadroom, d.SupplierTieHeadroom),
+            SupplierContractShare = b.Num(R.SupplierContractShare, d.SupplierContractShare),
             MaxPriceMultiple = b.Num(R.MaxPriceMultiple, d.MaxPriceMultiple),
         };
         b.Done();

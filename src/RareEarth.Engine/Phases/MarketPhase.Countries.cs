@@ -6,7 +6,8 @@ namespace RareEarth.Engine.Phases;
 /// will: its imports from region-1 suppliers in other countries are limited by its supplier ties (the
 /// average of such imports over the last <c>supplier_tie_months</c>, plus <c>supplier_tie_headroom</c>
 /// of contract flexibility) and by the new suppliers it has qualified (growing by its unmet need over the
-/// material's <c>qualification_months</c>), and only goods that pass the controlling country's rules for
+/// material's <c>qualification_months</c>) plus its bids for the spot part of other suppliers' sales
+/// (1 − <c>supplier_contract_share</c>), and only goods that pass the controlling country's rules for
 /// it may reach it (its approval rate for goods embedding controlled content). When its net need at the
 /// pooled price exceeds that cap, its market splits off: its buyers and sellers trade at its own price,
 /// it bids in the pool for at most the cap, and what it pays above the pooled price is the premium on
@@ -53,7 +54,8 @@ public static partial class MarketPhase
                 else clean += offer * CleanShare(s, j, mat, d);
             }
             double tieLimit = ties * (1 + m.Behaviour.SupplierTieHeadroom) + s.Qualified[d * M + mat];
-            double cap = Math.Min(tieLimit, clean) + allowance;
+            double spot = 1 - m.Behaviour.SupplierContractShare;
+            double cap = Math.Min(tieLimit + spot * clean, clean) + allowance;
             if (need <= cap * 1.001 + 1e-9) continue;
             s.SplitOff[d] = true;
             s.SplitTieLimit[d] = tieLimit;
@@ -81,9 +83,9 @@ public static partial class MarketPhase
 
     /// <summary>
     /// What split-off countries bid for in the pool at price p: each its buyers' bids less its own sellers'
-    /// offers, capped at its import cap: the region-0 allowance plus its ties, at most the clean goods region-1
-    /// sellers in other countries offer at p (so a cut-off country's demand alone never lifts the pooled price
-    /// above what the rest of region 1 pays). Needs <see cref="PriceFactors"/> for region 1 at p. Leaves each
+    /// offers, capped at its import cap: the region-0 allowance plus its ties and the spot share of the clean goods
+    /// region-1 sellers in other countries offer at p, at most all those clean goods (so a cut-off country's demand
+    /// alone never lifts the pooled price above what the rest of region 1 pays). Needs <see cref="PriceFactors"/> for region 1 at p. Leaves each
     /// country's amount in <see cref="WorldState.SplitScratch"/> and its tie cap in <see cref="WorldState.SplitTies"/>.
     /// </summary>
     static double SplitDemand(WorldState s, double p, double stockFactor)
@@ -105,7 +107,8 @@ public static partial class MarketPhase
         for (int d = 0; d < C; d++)
         {
             if (!s.SplitOff[d]) continue;
-            s.SplitTies[d] = Math.Min(s.SplitTieLimit[d], s.SplitTies[d]);
+            double clean = s.SplitTies[d];
+            s.SplitTies[d] = Math.Min(s.SplitTieLimit[d] + (1 - m.Behaviour.SupplierContractShare) * clean, clean);
             double q = Math.Min(s.SplitTies[d] + s.SplitAllowance[d], Math.Max(0, s.SplitScratch[d]));
             s.SplitScratch[d] = q;
             sum += q;
@@ -160,20 +163,7 @@ public static partial class MarketPhase
             double fromCn = s.CountryRecv[d], fromPool = s.CountryRecv[C + d];
             double inflow = fromCn + fromPool;
             s.SplitInflow[d] = inflow;
-            // region-1 origins of its imports: clean offers at the pooled price
-            Array.Clear(s.OriginWeight);
-            double weightSum = 0, cnSum = 0;
-            for (int j = 0; j < s.SellerCount; j++)
-            {
-                if (s.SellerMarket[j] != 1) continue;
-                int f = s.SellerFirm[j];
-                double w = Offer(s, j, p1) * CleanShare(s, j, mat, d);
-                s.OriginWeight[m.FirmCountry[f]] += w;
-                weightSum += w;
-                cnSum += w * s.InventoryCn[f * M + mat];
-            }
-            double cnPool = weightSum > 0 ? cnSum / weightSum : 0;
-
+            double cnPool = s.SplitCnIn[d];
             double pd = Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
             s.CountryPrice[mat * C + d] = pd;
             double stockFactor = PriceFactors(s, mat, 1, pd);
@@ -206,9 +196,8 @@ public static partial class MarketPhase
                 if (q <= 0) continue;
                 double cn = (q0 + q1 * cnPool + homeCn * share) / q;
                 BuyerPays(s, mat, i, q, cn, q0, pd);
-                AddTrade(s, mat, 0, d, q0, soldReal0);
-                for (int o = 0; o < C; o++)
-                    if (s.OriginWeight[o] > 0) s.Trade[(o * M + mat) * C + d] += q1 * s.OriginWeight[o] / weightSum;
+                AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), d, q0, soldReal0);
+                AddTrade(s, mat, s.SplitOrigin.AsSpan(d * C, C), d, q1, fromPool);
                 s.Trade[(d * M + mat) * C + d] += qh;
             }
 
@@ -218,8 +207,51 @@ public static partial class MarketPhase
             for (int o = 0; o < C; o++)
             {
                 if (m.CountryRegion[o] == 0 && soldReal0 > 0) s.ExportRevenue[o] += premium * fromCn * s.RegionCountrySold[o] / soldReal0 * 1000;
-                if (s.OriginWeight[o] > 0) s.ExportRevenue[o] += premium * fromPool * s.OriginWeight[o] / weightSum * 1000;
+                s.ExportRevenue[o] += premium * s.SplitOrigin[d * C + o] * 1000;
             }
+        }
+    }
+
+    /// <summary>
+    /// Which region-1 origins supplied each split-off country's imports from region 1: in proportion to the goods each
+    /// origin offers that may enter it (its clean offers at the pooled price), never more than an origin sold. Leaves the
+    /// rest of each origin's sales in <see cref="WorldState.PoolLeft"/> for the pool's buyers, so trade adds up to sales.
+    /// </summary>
+    static void AttributeSplitOrigins(WorldState s, int mat, double p1)
+    {
+        var m = s.Model;
+        int C = m.C, M = m.M;
+        for (int d = 0; d < C; d++)
+        {
+            if (!s.SplitOff[d]) continue;
+            var origin = s.SplitOrigin.AsSpan(d * C, C);
+            origin.Clear();
+            double weightSum = 0, cnSum = 0;
+            for (int j = 0; j < s.SellerCount; j++)
+            {
+                if (s.SellerMarket[j] != 1) continue;
+                int f = s.SellerFirm[j];
+                double w = Offer(s, j, p1) * CleanShare(s, j, mat, d);
+                origin[m.FirmCountry[f]] += w;
+                weightSum += w;
+                cnSum += w * s.InventoryCn[f * M + mat];
+            }
+            s.SplitCnIn[d] = weightSum > 0 ? cnSum / weightSum : 0;
+            double want = s.CountryRecv[C + d], left = SumRegion(s.PoolLeft, 0, C);
+            if (want <= 0 || left <= 0) { origin.Clear(); s.CountryRecv[C + d] = 0; continue; }
+            want = Math.Min(want, left);
+            // clean origins first, capped at what each has left; any remainder from the others' leftovers
+            double got = 0;
+            for (int o = 0; o < C; o++)
+            {
+                origin[o] = weightSum > 0 ? Math.Min(s.PoolLeft[o], want * origin[o] / weightSum) : 0;
+                got += origin[o];
+            }
+            double rest = want - got, restBase = left - got;
+            for (int o = 0; o < C && rest > 1e-12 && restBase > 0; o++)
+                origin[o] += rest * (s.PoolLeft[o] - origin[o]) / restBase;
+            for (int o = 0; o < C; o++) s.PoolLeft[o] = Math.Max(0, s.PoolLeft[o] - origin[o]);
+            s.CountryRecv[C + d] = want;
         }
     }
 

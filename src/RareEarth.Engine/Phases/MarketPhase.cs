@@ -586,6 +586,11 @@ public static partial class MarketPhase
             s.CountryRecv[1 * C + d] = residualSum > 0 ? recv1From1 * residual / residualSum : 0;
         }
 
+        // origins of region-1 goods: split-off countries take clean goods first, the pool's buyers the rest
+        Array.Copy(s.RegionCountrySold, C, s.PoolLeft, 0, C);
+        if (s.AnySplit) AttributeSplitOrigins(s, mat, p1);
+        double poolLeft = SumRegion(s.PoolLeft, 0, C);
+
         // buyers of the two regions' markets: within a country pro rata to their bids; origin content mixed by source
         double stock1 = PriceFactors(s, mat, 1, p1);
         double stock0 = PriceFactors(s, mat, 0, p0);
@@ -612,8 +617,8 @@ public static partial class MarketPhase
             double cn = (q0 * 1.0 + q1 * cn1) / q;
             BuyerPays(s, mat, i, q, cn, q0, r == 0 ? p0 : p1);
             // bilateral trade: each source region's goods split over its seller countries
-            AddTrade(s, mat, 0, c, q0, soldReal0);
-            AddTrade(s, mat, 1, c, q1, soldReal1);
+            AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), c, q0, soldReal0);
+            AddTrade(s, mat, s.PoolLeft, c, q1, poolLeft);
         }
         // export revenue of the controlling region's countries (duty included) and of region-1 sellers to region 0
         for (int c = 0; c < C; c++)
@@ -644,16 +649,14 @@ public static partial class MarketPhase
         if (s.BuyerKind[i] == StockpileBuyer) s.FiscalCost[c] += q * p * 1000;
     }
 
-    static void AddTrade(WorldState s, int mat, int sourceRegion, int dest, double q, double regionTotal)
+    /// <summary>Books q tonnes to destination dest as trade from each origin in proportion to what it sold (<paramref name="sold"/>, summing to total).</summary>
+    static void AddTrade(WorldState s, int mat, ReadOnlySpan<double> sold, int dest, double q, double total)
     {
-        if (q <= 0 || regionTotal <= 0) return;
+        if (q <= 0 || total <= 0) return;
         var m = s.Model;
         int C = m.C;
         for (int o = 0; o < C; o++)
-        {
-            double sold = s.RegionCountrySold[sourceRegion * C + o];
-            if (sold > 0) s.Trade[(o * m.M + mat) * C + dest] += q * sold / regionTotal;
-        }
+            if (sold[o] > 0) s.Trade[(o * m.M + mat) * C + dest] += q * sold[o] / total;
     }
 
     static double SumRegion(double[] a, int r, int C)

@@ -6,6 +6,7 @@ namespace RareEarth.Runner.Batch;
 public enum MetricKind : byte
 {
     PeakPriceMultiple,
+    PeakMarketPriceMultiple,
     ShortageShare,
     ShortageMonths,
     DecouplingMonths50,
@@ -89,6 +90,8 @@ public sealed class BatchLayout
                 $"{m.MaterialIds[mat]} {m.RegionIds[outside]} price: peak after the shock / mean of the 12 months before it"));
         foreach (var (c, mat) in pairs)
         {
+            metrics.Add(new MetricDef(Col("peak_market_price_multiple", m.CountryIds[c], m.MaterialIds[mat]), MetricKind.PeakMarketPriceMultiple, mat, c, -1, "x baseline",
+                $"{m.CountryIds[c]} {m.MaterialIds[mat]}: price in the country's market (its own when it split off, else outside China's): peak after the shock / mean of the 12 months before it"));
             metrics.Add(new MetricDef(Col("shortage_share", m.CountryIds[c], m.MaterialIds[mat]), MetricKind.ShortageShare, mat, c, -1, "share",
                 $"{m.CountryIds[c]} {m.MaterialIds[mat]}: unmet demand / demand over the horizon"));
             metrics.Add(new MetricDef(Col("shortage_months", m.CountryIds[c], m.MaterialIds[mat]), MetricKind.ShortageMonths, mat, c, -1, "months",

@@ -17,7 +17,7 @@ public sealed class BatchRecorder : IRecorder
     readonly BatchLayout _layout;
     int _T = -1, _M, _C;
     Model _model = null!;
-    double[] _price = [], _demand = [], _shortage = [], _china = [], _bought = [], _loss = [], _extra = [], _fiscal = [], _exportRev = [];
+    double[] _price = [], _countryPrice = [], _demand = [], _shortage = [], _china = [], _bought = [], _loss = [], _extra = [], _fiscal = [], _exportRev = [];
 
     public BatchRecorder(BatchLayout layout) => _layout = layout;
 
@@ -32,6 +32,7 @@ public sealed class BatchRecorder : IRecorder
         _T = model.Months; _M = model.M; _C = model.C;
         int CM = _C * _M;
         _price = new double[_T * _M * 2];
+        _countryPrice = new double[_T * CM];
         _demand = new double[_T * CM]; _shortage = new double[_T * CM]; _china = new double[_T * CM]; _bought = new double[_T * CM];
         _loss = new double[_T * _C]; _extra = new double[_T * _C]; _fiscal = new double[_T * _C]; _exportRev = new double[_T * _C];
     }
@@ -40,6 +41,7 @@ public sealed class BatchRecorder : IRecorder
     {
         int CM = _C * _M;
         Array.Copy(s.Price, 0, _price, t * _M * 2, _M * 2);
+        Array.Copy(s.CountryPrice, 0, _countryPrice, t * CM, CM);
         Array.Copy(s.Demand, 0, _demand, t * CM, CM);
         Array.Copy(s.Shortage, 0, _shortage, t * CM, CM);
         Array.Copy(s.ChinaShare, 0, _china, t * CM, CM);
@@ -78,6 +80,7 @@ public sealed class BatchRecorder : IRecorder
             into[k] = d.Kind switch
             {
                 MetricKind.PeakPriceMultiple => PeakMultiple(new MonthSeries(_price, d.Material * 2 + d.Region, _M * 2, _T), w),
+                MetricKind.PeakMarketPriceMultiple => PeakMultiple(new MonthSeries(_countryPrice, d.Material * _C + d.Country, _C * _M, _T), w),
                 MetricKind.ShortageShare => Shortage(d) is { Demand: > 0 } st ? st.Share : double.NaN,
                 MetricKind.ShortageMonths => Shortage(d) is { Demand: > 0 } st ? st.MonthsInShortage : double.NaN,
                 MetricKind.DecouplingMonths50 => Decoupling(Of(_china, d.Country, d.Material), w.Shock, 0.5),

@@ -120,11 +120,11 @@ public sealed class SeriesRecorder : IRecorder
     public MonthSeries PriceSeries(int mat, int region) => new(Price, mat * 2 + region, _M * 2, Months);
     /// <summary>The price in country c's market (its region's price unless its market split off).</summary>
     public MonthSeries CountryPriceSeries(int mat, int c) => new(CountryPrice, mat * _C + c, _C * _M, Months);
-    /// <summary>True when country c's market had a price of its own (above its region's by more than 0.5%) in some month.</summary>
+    /// <summary>True when country c's market had a price of its own (not its region's) in some month.</summary>
     public bool HadOwnMarket(int mat, int c)
     {
         if (Model.CountryRegion[c] == 0) return false;
-        for (int t = 0; t < Months; t++) if (CountryPrice[(t * _M + mat) * _C + c] > 1.005 * PriceAt(t, mat, 1)) return true;
+        for (int t = 0; t < Months; t++) if (CountryPrice[(t * _M + mat) * _C + c] != PriceAt(t, mat, 1)) return true;
         return false;
     }
     public double TradeAt(int t, int origin, int mat, int dest) => Trade[((t * _C + origin) * _M + mat) * _C + dest];

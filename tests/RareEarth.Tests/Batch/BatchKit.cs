@@ -59,6 +59,9 @@ public static class BatchKit
         return m.Kind switch
         {
             MetricKind.PeakPriceMultiple => s.Prices.Single(p => p.Material == mat && p.Region == layout.RegionIds[m.Region]).PeakMultiple,
+            // a country's market price is its region's unless it split off (then summary.json lists it under its code)
+            MetricKind.PeakMarketPriceMultiple => (s.Prices.SingleOrDefault(p => p.Material == mat && p.Region == layout.CountryIds[m.Country])
+                                                   ?? s.Prices.Single(p => p.Material == mat && p.Region == layout.RegionIds[1])).PeakMultiple,
             MetricKind.ShortageShare => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.Share ?? double.NaN,
             MetricKind.ShortageMonths => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.MonthsInShortage ?? double.NaN,
             MetricKind.DecouplingMonths50 => s.Decoupling.SingleOrDefault(d => d.Country == c && d.Material == mat && d.Basis == "direct")?.MonthsTo50 ?? double.NaN,

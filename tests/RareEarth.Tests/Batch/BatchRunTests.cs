@@ -182,7 +182,8 @@ public class BatchChinaShareTests
     [Fact]
     public void ChinaShareSeriesEqualTheRunChartsIncludingTheirGaps()
     {
-        var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(BatchKit.Controls);
+        // the Japan ban: Japan buys no Dy oxide in some months (gaps in the series)
+        var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("what-if/japan-ban-2026.yaml"));
         var layout = BatchLayout.For(compiled.Model);
         var recorder = new BatchRecorder(layout);
         RareEarth.Engine.Simulation.Run(new RareEarth.Engine.WorldState(compiled.Model, 5), recorder);

@@ -16,6 +16,8 @@ public sealed class ProcessSpec
     public required bool[] Thriftable { get; init; }
     /// <summary>True for processes whose output is counted as recycling rather than primary production.</summary>
     public bool IsRecycling { get; init; }
+    /// <summary>Stage of the processes that only hold a material (speculative stockholders: they make nothing).</summary>
+    public const string StockholdingStage = "stockholding";
 }
 
 /// <summary>

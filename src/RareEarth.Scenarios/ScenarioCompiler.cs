@@ -52,8 +52,6 @@ public static class ScenarioCompiler
         { "export_regime", "export_duty", "export_quota", "embedded_rule", "capacity_project", "offtake_break",
           "stockpile", "capex_subsidy", "rnd_funding", "production_quota", "announcement", "enforcement" };
     static readonly string[] StockRules = { "trader", "reserve" };
-    /// <summary>Stage of the processes that only hold a material (speculative stockholders).</summary>
-    public const string StockholdingStage = "stockholding";
     static string HoldProcess(string material) => "hold_" + material;
 
     /// <summary>Loads, validates and compiles a scenario file; throws <see cref="ScenarioException"/> listing every problem.</summary>
@@ -186,7 +184,7 @@ public static class ScenarioCompiler
                 {
                     var io = new double[M]; io[hm] = 1;
                     pIds.Add(HoldProcess(held));
-                    procs.Add(new ProcessSpec { Id = HoldProcess(held), Stage = StockholdingStage, Inputs = io, Outputs = (double[])io.Clone(), Thriftable = new bool[M] });
+                    procs.Add(new ProcessSpec { Id = HoldProcess(held), Stage = ProcessSpec.StockholdingStage, Inputs = io, Outputs = (double[])io.Clone(), Thriftable = new bool[M] });
                 }
         int P = procs.Count;
 
@@ -476,7 +474,7 @@ public static class ScenarioCompiler
 
     /// <summary>
     /// Speculative stockholders (<c>stockholders:</c>): each is compiled as a firm of the material's hold process
-    /// (stage <see cref="StockholdingStage"/>), so that it buys and sells in the market like a firm; its capacity is the
+    /// (stage <see cref="ProcessSpec.StockholdingStage"/>), so that it buys and sells in the market like a firm; its capacity is the
     /// most it holds (t), its stock starts at <c>tonnes</c>, and <see cref="Engine.Phases.Speculators"/> sets its bids and offers.
     /// </summary>
     static void ReadStockholders(MapScope top, List<string> fIds, List<string> cIds, List<string> mIds, List<string> pIds, List<ProcessSpec> procs,

@@ -115,10 +115,10 @@ public static class ProductionPhase
     }
 
     /// <summary>Whether firm f is a speculative stockholder (it holds a material; it makes nothing).</summary>
-    internal static bool IsStockholder(Model m, int f) => f < m.FirmHeldMaterial.Length && m.FirmHeldMaterial[f] >= 0;
+    public static bool IsStockholder(Model m, int f) => f < m.FirmHeldMaterial.Length && m.FirmHeldMaterial[f] >= 0;
 
     /// <summary>Whether firm f is an unreported (illegal) mine.</summary>
-    internal static bool IsUnreported(Model m, int f) => f < m.FirmUnreportedElasticity.Length && !double.IsNaN(m.FirmUnreportedElasticity[f]);
+    public static bool IsUnreported(Model m, int f) => f < m.FirmUnreportedElasticity.Length && !double.IsNaN(m.FirmUnreportedElasticity[f]);
 
     /// <summary>
     /// Share of an unreported mine's potential output (its capacity) it produces: what enforcement leaves,

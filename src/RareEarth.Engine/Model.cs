@@ -136,9 +136,9 @@ public sealed class Model
     public StockRule[] FirmStockRule { get; init; } = Array.Empty<StockRule>();
     /// <summary>Trader: carry cost per year (share of value: interest, storage, insurance). Reserve: unused.</summary>
     public double[] StockCarry { get; init; } = Array.Empty<double>();
-    /// <summary>Reserve: buys below this multiple of the reference price. Trader: unused.</summary>
+    /// <summary>Reserve: buys below this multiple of its long-run expected price. Trader: unused.</summary>
     public double[] StockBuyBelow { get; init; } = Array.Empty<double>();
-    /// <summary>Sells (releases) when the price is above this multiple of the reference (reserve) or of its long-run expectation (trader).</summary>
+    /// <summary>Sells (releases) when the expected price is above this multiple of the long-run expectation.</summary>
     public double[] StockSellAbove { get; init; } = Array.Empty<double>();
     /// <summary>Most it buys or sells in a month, t.</summary>
     public double[] StockRate { get; init; } = Array.Empty<double>();

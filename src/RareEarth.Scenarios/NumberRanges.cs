@@ -151,8 +151,8 @@ public static class NumberRanges
     public static readonly NumberRange StockTonnes = R("stockholders.<id>.tonnes", 0, MaxTonnes, "t", atMost: "capacity");
     public static readonly NumberRange StockRate = R("stockholders.<id>.rate", 0, MaxTonnes, "t/month");
     public static readonly NumberRange StockCarry = R("stockholders.<id>.carry", 0, 10, "share of value per year");
-    public static readonly NumberRange StockBuyBelow = R("stockholders.<id>.buy_below", 0, MaxMultiple, "x ref_price");
-    public static readonly NumberRange StockSellAbove = R("stockholders.<id>.sell_above", 0, MaxMultiple, "x ref_price or long-run expectation");
+    public static readonly NumberRange StockBuyBelow = R("stockholders.<id>.buy_below", 0, MaxMultiple, "x long-run expected price");
+    public static readonly NumberRange StockSellAbove = R("stockholders.<id>.sell_above", 0, MaxMultiple, "x long-run expected price");
 
     // ---- sectors ----
     public static readonly NumberRange Demand = R("sectors.<id>.demand", 0, MaxTonnes, "t/yr");

@@ -6,7 +6,8 @@ namespace RareEarth.Engine.Phases;
 /// <item>Cash: each month a firm's cash changes by its sales revenue and price-floor top-ups, less its inputs at this
 /// month's price in its region and its cash cost: the variable part (1 − φ) on activity and the fixed part φ on active
 /// capacity (φ = <c>fixed_cost_share</c>; mothballed capacity saves it). The cash cost is the unit cost without its
-/// capital charge (<c>cash_cost</c>): sunk capital does not decide whether a plant keeps running.</item>
+/// capital charge (<c>cash_cost</c>): sunk capital does not decide whether a plant keeps running. Capacity built
+/// during the run is paid for with debt: its capital charge (unit cost − cash cost) is paid in cash every month.</item>
 /// <item>Mothball: a firm whose expected cash margin stays below −<c>mothball_margin</c> for <c>mothball_after_months</c>
 /// months in a row mothballs <c>mothball_share</c> of the capacity it leaves idle.</item>
 /// <item>Restart: mothballed capacity comes back once the long-run cash margin has stayed above <c>restart_margin</c>
@@ -43,7 +44,10 @@ public static class CapacityDecisions
                     if (floor > p) topUp += s.Activity[f] * proc.Outputs[mat] * (floor - p) * 1000;
                 }
             }
-            s.Cash[f] += s.FirmRevenue[f] + topUp - inputs
+            // capacity built during the run is paid for with debt: its capital charge is a cash outflow (Molycorp's Phoenix)
+            double built = Math.Max(0, s.Capacity[f] + s.Mothballed[f] - m.FirmCapacity0[f]);
+            double debtService = Math.Max(0, m.FirmUnitCost[f] * 1000 - cash) * built / 12.0;
+            s.Cash[f] += s.FirmRevenue[f] + topUp - inputs - debtService
                          - cash * ((1 - b.FixedCostShare) * s.Activity[f] + b.FixedCostShare * s.Capacity[f] / 12.0);
             double credit = f < m.FirmCashMonths.Length ? m.FirmCashMonths[f] : double.PositiveInfinity;
             if (!double.IsPositiveInfinity(credit) && s.Cash[f] < -credit * cash * (s.Capacity[f] + s.Mothballed[f]) / 12.0)

@@ -9,10 +9,10 @@ namespace RareEarth.Engine.Phases;
 /// means rising), and buys up to <c>rate</c> t a month while the expected return p_H/p − 1 beats the carry cost over
 /// its 6-month horizon (<c>carry</c> × 6/12), paying at most p_H/(1 + carry cost). It sells into a spike (p̂ above
 /// <c>sell_above</c> × p̄, asking that level) or when the trend turns down by more than the carry cost (asking p̄).</item>
-/// <item><b>Reserve</b> (a state reserve): buys up to <c>rate</c> t a month while the expected price is below
-/// <c>buy_below</c> × the reference price, paying at most that; releases up to <c>rate</c> t a month while the
-/// expected price is above <c>sell_above</c> × the reference, asking that level (China's State Reserve Bureau bought
-/// in 2014-2016 when prices were low).</item>
+/// <item><b>Reserve</b> (a state reserve): buys up to <c>rate</c> t a month while the expected price p̂ is below
+/// <c>buy_below</c> × its long-run expectation p̄ (prices low against what it has come to expect), paying at most that;
+/// releases up to <c>rate</c> t a month while p̂ is above <c>sell_above</c> × p̄, asking that level (China's State Reserve
+/// Bureau bought in 2012 and 2014-2016 after prices had fallen from their 2011 peak).</item>
 /// </list>
 /// Neither holds more than its capacity (t). Allocates nothing.
 /// </summary>
@@ -36,7 +36,7 @@ public static class Speculators
         double pe = s.Expected[k];
         if (m.FirmStockRule[f] == StockRule.Reserve)
         {
-            limit = m.StockBuyBelow[f] * m.RefPrice[mat];
+            limit = m.StockBuyBelow[f] * s.ExpectedLong[k];
             if (pe >= limit) return false;
             tonnes = Math.Min(room, m.StockRate[f]);
             return tonnes > 0;
@@ -64,7 +64,7 @@ public static class Speculators
         double pe = s.Expected[k], longRun = s.ExpectedLong[k];
         if (m.FirmStockRule[f] == StockRule.Reserve)
         {
-            ask = m.StockSellAbove[f] * m.RefPrice[mat];
+            ask = m.StockSellAbove[f] * longRun;
             if (pe <= ask) return false;
         }
         else

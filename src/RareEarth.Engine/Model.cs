@@ -16,6 +16,8 @@ public sealed class ProcessSpec
     public required bool[] Thriftable { get; init; }
     /// <summary>True for processes whose output is counted as recycling rather than primary production.</summary>
     public bool IsRecycling { get; init; }
+    /// <summary>Stage of the processes that only hold a material (speculative stockholders: they make nothing).</summary>
+    public const string StockholdingStage = "stockholding";
 }
 
 /// <summary>
@@ -110,6 +112,38 @@ public sealed class Model
     public required double[] FirmMaxThrift { get; init; }      // max share cut of thriftable inputs
     public required int[] FirmRndLag { get; init; }            // requalification lag, months
     public required double[] FirmChokeMultiple { get; init; }  // input price (x ref) where the firm stops buying
+    /// <summary>
+    /// Cash cost, USD/kg of activity excluding inputs: the unit cost without its capital charge (depreciation and
+    /// return on capital). Short-run decisions (mothballing, restarting) and the firm's cash account use it;
+    /// <see cref="FirmUnitCost"/> (the full cost) sets utilisation and investment. Defaults to the unit cost.
+    /// </summary>
+    public double[] FirmCashCost { get; init; } = Array.Empty<double>();
+    /// <summary>
+    /// Cash and credit a firm can lose before it fails, in months of its cash cost at full capacity
+    /// (<c>cash_months</c>; +∞, the default: state-backed or deep-pocketed, never fails).
+    /// </summary>
+    public double[] FirmCashMonths { get; init; } = Array.Empty<double>();
+    /// <summary>
+    /// Unreported (illegal) mining: a firm with a price elasticity of output and an enforcement level
+    /// (share of its potential output that enforcement stops, 0..1; events may change it). NaN elasticity:
+    /// an ordinary firm. Unreported output is outside the country's production quota.
+    /// </summary>
+    public double[] FirmUnreportedElasticity { get; init; } = Array.Empty<double>();
+    public double[] FirmEnforcement0 { get; init; } = Array.Empty<double>();
+    /// <summary>
+    /// Speculative stockholders (<see cref="Phases.Speculators"/>): per firm, -1 for a producer, else the material it
+    /// holds; its rule (trader or reserve) and parameters are in <see cref="FirmStockRule"/> and the arrays below.
+    /// </summary>
+    public int[] FirmHeldMaterial { get; init; } = Array.Empty<int>();
+    public StockRule[] FirmStockRule { get; init; } = Array.Empty<StockRule>();
+    /// <summary>Trader: carry cost per year (share of value: interest, storage, insurance). Reserve: unused.</summary>
+    public double[] StockCarry { get; init; } = Array.Empty<double>();
+    /// <summary>Reserve: buys below this multiple of its long-run expected price. Trader: unused.</summary>
+    public double[] StockBuyBelow { get; init; } = Array.Empty<double>();
+    /// <summary>Sells (releases) when the expected price is above this multiple of the long-run expectation.</summary>
+    public double[] StockSellAbove { get; init; } = Array.Empty<double>();
+    /// <summary>Most it buys or sells in a month, t.</summary>
+    public double[] StockRate { get; init; } = Array.Empty<double>();
 
     // ---- end-use sectors ----
     public required string[] SectorIds { get; init; }
@@ -246,6 +280,30 @@ public sealed record Behaviour
     public double SupplierContractShare { get; init; } = 0.7;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
+    /// <summary>Share of a firm's cash cost that is fixed (paid on active capacity whether used or not; mothballing saves it).</summary>
+    public double FixedCostShare { get; init; } = 0.3;
+    /// <summary>Months in a row with a cash margin below −<see cref="MothballMargin"/> after which a firm mothballs part of its capacity.</summary>
+    public int MothballAfterMonths { get; init; } = 6;
+    /// <summary>How far below cash cost (cash margin ratio) counts as a loss month.</summary>
+    public double MothballMargin { get; init; } = 0.1;
+    /// <summary>Share of its idle capacity (capacity × (1 − utilisation)) a firm mothballs at each such decision.</summary>
+    public double MothballShare { get; init; } = 0.5;
+    /// <summary>Long-run cash margin above which a firm restarts mothballed capacity, after <see cref="RestartAfterMonths"/> months in a row.</summary>
+    public double RestartMargin { get; init; } = 0.1;
+    public int RestartAfterMonths { get; init; } = 3;
+    /// <summary>Months from the restart decision until the capacity produces again.</summary>
+    public int RestartLeadMonths { get; init; } = 6;
+    /// <summary>Cost of a restart, in months of the restarted capacity's fixed cost.</summary>
+    public double RestartCostMonths { get; init; } = 6;
+}
+
+/// <summary>The rule of a speculative stockholder.</summary>
+public enum StockRule : byte
+{
+    /// <summary>Buys when the expected price rise over its horizon beats the carry cost; sells into spikes.</summary>
+    Trader = 0,
+    /// <summary>A state reserve: buys when the price is low against the reference, releases into spikes.</summary>
+    Reserve = 1,
 }
 
 /// <summary>Kinds of dated events a scenario can contain.</summary>
@@ -262,6 +320,7 @@ public enum EventKind : byte
     RndFunding,       // add to the R&D stock of a country's firms/sectors
     ProductionQuota,  // set annual production quota for country x process
     Announcement,     // a control announced but not (yet) in force: raises perceived risk of the listed countries only
+    Enforcement,      // set the enforcement level against a firm's unreported (illegal) output
 }
 
 /// <summary>A dated event compiled to indices. Fields unused by a kind are left at their defaults.</summary>

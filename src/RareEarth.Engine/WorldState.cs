@@ -69,6 +69,13 @@ public sealed class WorldState
     public readonly double[] RndEffective;    // [f] after requalification lag
     public readonly double[] Thrift;          // [f] current share cut of thriftable inputs
     public readonly double[] FirmRevenue;     // [f] this month
+    public readonly double[] Cash;            // [f] USD earned (+) or lost (-) since the start, at cash cost; the firm fails below its credit
+    public readonly double[] Mothballed;      // [f] capacity (activity t/yr) mothballed, restartable
+    public readonly int[] LossMonths;         // [f] months in a row below cash cost
+    public readonly int[] GoodMonths;         // [f] months in a row with a long-run cash margin above the restart level
+    public readonly bool[] Exited;            // [f] failed: capacity retired for good
+    public readonly int[] MothballCount;      // [f] mothball decisions taken so far
+    public readonly double[] Enforcement;     // [f] enforcement level against unreported output (0..1)
     public readonly double[] Scrap;           // [c] t of magnet scrap (swarf, collected end-of-life) waiting for recyclers
     internal readonly double[] SoldHistory;   // [s, lifetime ring] t of magnets each sector put into use, by month
     internal readonly int LifetimeRing;       // months kept per sector: the longest lifetime + 1
@@ -179,6 +186,8 @@ public sealed class WorldState
         Capacity = new double[F]; Pipeline = new double[F * (model.Months + 1)];
         Inventory = new double[F * M]; InventoryCn = new double[F * M]; Activity = new double[F];
         RndStock = new double[F]; RndEffective = new double[F]; Thrift = new double[F]; FirmRevenue = new double[F];
+        Cash = new double[F]; Mothballed = new double[F]; LossMonths = new int[F]; GoodMonths = new int[F];
+        Exited = new bool[F]; MothballCount = new int[F]; Enforcement = new double[F];
         Scrap = new double[C];
         LifetimeRing = model.SectorLifetimeMonths.DefaultIfEmpty(0).Max() + 1;
         SoldHistory = new double[S * LifetimeRing];
@@ -271,6 +280,10 @@ public sealed class WorldState
             Activity[f] = m.FirmCapacity0[f] / 12.0 * m.FirmInitialUtilisation[f];
         }
         Array.Clear(RndStock); Array.Clear(RndEffective); Array.Clear(Thrift); Array.Clear(FirmRevenue);
+        Array.Clear(Cash); Array.Clear(Mothballed); Array.Clear(LossMonths); Array.Clear(GoodMonths);
+        Array.Clear(Exited); Array.Clear(MothballCount);
+        Array.Clear(Enforcement);
+        Array.Copy(m.FirmEnforcement0, Enforcement, Math.Min(Enforcement.Length, m.FirmEnforcement0.Length));
         Array.Clear(Scrap);
         // products in use before the start: each sector's starting monthly demand in every past month
         for (int s = 0; s < m.S; s++)

@@ -89,6 +89,14 @@ public static class NumberRanges
     public static readonly NumberRange SupplierContractShare = R("behaviour.supplier_contract_share", 0, 1, "share");
     public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
     public static readonly NumberRange MaxPriceMultiple = R("behaviour.max_price_multiple", 2, MaxMultiple, "x ref_price");
+    public static readonly NumberRange FixedCostShare = R("behaviour.fixed_cost_share", 0, 1, "share of cash cost");
+    public static readonly NumberRange MothballAfterMonths = W("behaviour.mothball_after_months", 1, MaxMonths, "months");
+    public static readonly NumberRange MothballMargin = R("behaviour.mothball_margin", 0, 10, "cash margin share");
+    public static readonly NumberRange MothballShare = R("behaviour.mothball_share", 0, 1, "share of idle capacity");
+    public static readonly NumberRange RestartMargin = R("behaviour.restart_margin", -1, 10, "cash margin share");
+    public static readonly NumberRange RestartAfterMonths = W("behaviour.restart_after_months", 1, MaxMonths, "months");
+    public static readonly NumberRange RestartLeadMonths = W("behaviour.restart_lead_months", 0, MaxMonths, "months");
+    public static readonly NumberRange RestartCostMonths = R("behaviour.restart_cost_months", 0, MaxMonths, "months of fixed cost");
 
     // ---- materials ----
     public static readonly NumberRange RefPrice = R("materials.<id>.ref_price", 1e-6, MaxPrice, "USD/kg");
@@ -123,6 +131,10 @@ public static class NumberRanges
     // ---- firms ----
     public static readonly NumberRange Capacity = R("firms.<id>.capacity", 0, MaxTonnes, "t/yr of activity");
     public static readonly NumberRange UnitCost = R("firms.<id>.unit_cost", 0, MaxPrice, "USD/kg");
+    public static readonly NumberRange CashCost = R("firms.<id>.cash_cost", 0, MaxPrice, "USD/kg", atMost: "unit_cost");
+    public static readonly NumberRange CashMonths = R("firms.<id>.cash_months", 0, 1200, "months of cash cost");
+    public static readonly NumberRange UnreportedElasticity = R("firms.<id>.unreported.elasticity", 0, 10, "");
+    public static readonly NumberRange Enforcement = R("firms.<id>.unreported.enforcement", 0, 1, "share of potential output stopped");
     public static readonly NumberRange Inventory = R("firms.<id>.inventory.<material>", 0, MaxTonnes, "t");
     public static readonly NumberRange InventoryMonths = R("firms.<id>.inventory_months", 0, 120, "months");
     public static readonly NumberRange InputCoverage = R("firms.<id>.input_coverage", 0, 60, "months");
@@ -137,6 +149,14 @@ public static class NumberRanges
     public static readonly NumberRange RndHalf = R("firms.<id>.rnd.half", 1e-6, MaxStock, "stock");
     public static readonly NumberRange MaxThrift = R("firms.<id>.rnd.max_thrift", 0, 1, "share");
     public static readonly NumberRange RndLag = W("firms.<id>.rnd.lag_months", 1, MaxMonths, "months");
+
+    // ---- speculative stockholders ----
+    public static readonly NumberRange StockCapacity = R("stockholders.<id>.capacity", 0, MaxTonnes, "t");
+    public static readonly NumberRange StockTonnes = R("stockholders.<id>.tonnes", 0, MaxTonnes, "t", atMost: "capacity");
+    public static readonly NumberRange StockRate = R("stockholders.<id>.rate", 0, MaxTonnes, "t/month");
+    public static readonly NumberRange StockCarry = R("stockholders.<id>.carry", 0, 10, "share of value per year");
+    public static readonly NumberRange StockBuyBelow = R("stockholders.<id>.buy_below", 0, MaxMultiple, "x long-run expected price");
+    public static readonly NumberRange StockSellAbove = R("stockholders.<id>.sell_above", 0, MaxMultiple, "x long-run expected price");
 
     // ---- sectors ----
     public static readonly NumberRange Demand = R("sectors.<id>.demand", 0, MaxTonnes, "t/yr");
@@ -176,6 +196,7 @@ public static class NumberRanges
     public static readonly NumberRange EventRndSectors = R("events.<n>.sectors", 0, MaxStock, "stock");
     public static readonly NumberRange EventWeight = R("events.<n>.weight", 0, 1, "share of risk_on_control");
     public static readonly NumberRange EventProductionQuota = R("events.<n>.tonnes", 0, MaxTonnes, "t/yr");
+    public static readonly NumberRange EventEnforcement = R("events.<n>.level", 0, 1, "share of potential output stopped");
 
     /// <summary>The range of the key at a concrete dotted path, or null if the path names no ranged key.</summary>
     public static NumberRange? For(string path) => all.FirstOrDefault(r => r.Matches(path));

@@ -50,7 +50,9 @@ public static class ScenarioCompiler
     static readonly string[] Distributions = { "normal", "lognormal", "uniform", "triangular", "beta" };
     static readonly string[] EventTypes =
         { "export_regime", "export_duty", "export_quota", "embedded_rule", "capacity_project", "offtake_break",
-          "stockpile", "capex_subsidy", "rnd_funding", "production_quota", "announcement" };
+          "stockpile", "capex_subsidy", "rnd_funding", "production_quota", "announcement", "enforcement" };
+    static readonly string[] StockRules = { "trader", "reserve" };
+    static string HoldProcess(string material) => "hold_" + material;
 
     /// <summary>Loads, validates and compiles a scenario file; throws <see cref="ScenarioException"/> listing every problem.</summary>
     public static CompiledScenario LoadAndCompile(string path, IEnumerable<string>? overrides = null)
@@ -176,6 +178,16 @@ public static class ScenarioCompiler
                 });
                 ps.Done();
             }
+        // speculative stockholders hold one material each: a process that keeps it (in = out, never run)
+        if (top.Node.Get("stockholders") is { Kind: YKind.Map } holderNode)
+            foreach (var (_, hn) in holderNode.Entries)
+                if (hn.Kind == YKind.Map && hn.Get("material")?.Value is { } held && mIds.IndexOf(held) is var hm and >= 0 &&
+                    !pIds.Contains(HoldProcess(held)))
+                {
+                    var io = new double[M]; io[hm] = 1;
+                    pIds.Add(HoldProcess(held));
+                    procs.Add(new ProcessSpec { Id = HoldProcess(held), Stage = ProcessSpec.StockholdingStage, Inputs = io, Outputs = (double[])io.Clone(), Thriftable = new bool[M] });
+                }
         int P = procs.Count;
 
         // ---- countries and price regions ----
@@ -282,7 +294,10 @@ public static class ScenarioCompiler
         var fHurdle = new List<double>(); var fGrowth = new List<double>(); var fMinProj = new List<double>();
         var fLead = new List<int>(); var fRamp = new List<int>();
         var fRndRate = new List<double>(); var fRndHalf = new List<double>(); var fThrift = new List<double>(); var fRndLag = new List<int>();
-        var fChoke = new List<double>();
+        var fChoke = new List<double>(); var fCash = new List<double>(); var fCashMonths = new List<double>();
+        var fUnreported = new List<double>(); var fEnforcement = new List<double>();
+        var fHeld = new List<int>(); var fRule = new List<StockRule>();
+        var hCarry = new List<double>(); var hBuyBelow = new List<double>(); var hSellAbove = new List<double>(); var hRate = new List<double>();
         if (firms is not null)
             foreach (var (id, fs) in firms.Children())
             {
@@ -293,7 +308,15 @@ public static class ScenarioCompiler
                 fProc.Add(Math.Max(p, 0));
                 double cap = fs.Num(R.Capacity, 0, required: true);
                 fCap.Add(cap);
-                fCost.Add(fs.Num(R.UnitCost, 0, required: true));
+                double unitCost = fs.Num(R.UnitCost, 0, required: true);
+                fCost.Add(unitCost);
+                fCash.Add(fs.AtMost(R.CashCost, fs.Num(R.CashCost, unitCost), unitCost, unitCost)); // default: no capital charge stated
+                fCashMonths.Add(fs.Num(R.CashMonths, double.PositiveInfinity));
+                var unreported = fs.Sub("unreported");
+                fUnreported.Add(unreported?.Num(R.UnreportedElasticity, 1.0) ?? double.NaN);
+                fEnforcement.Add(unreported?.Num(R.Enforcement, 0) ?? 0);
+                unreported?.Str("source"); unreported?.Done();
+                fHeld.Add(-1); fRule.Add(StockRule.Trader); hCarry.Add(0); hBuyBelow.Add(0); hSellAbove.Add(0); hRate.Add(0);
                 var inv = fs.MaterialVector("inventory", mIds, R.Inventory);
                 double outMonths = fs.Num(R.InventoryMonths, 1);
                 double coverage = fs.Num(R.InputCoverage, 2);
@@ -321,6 +344,9 @@ public static class ScenarioCompiler
                 rnd?.Str("source"); rnd?.Done();
                 fs.Done();
             }
+        ReadStockholders(top, fIds, cIds, mIds, pIds, procs, fCountry, fProc, fCap, fCost, fCash, fCashMonths, fInv, fCov, fUtil,
+            fHurdle, fGrowth, fMinProj, fLead, fRamp, fRndRate, fRndHalf, fThrift, fRndLag, fChoke, fUnreported, fEnforcement,
+            fHeld, fRule, hCarry, hBuyBelow, hSellAbove, hRate);
         int F = fIds.Count;
         var fInvFlat = new double[F * M];
         for (int f = 0; f < F; f++) Array.Copy(fInv[f], 0, fInvFlat, f * M, M);
@@ -428,6 +454,10 @@ public static class ScenarioCompiler
             FirmMinProject = fMinProj.ToArray(), FirmLeadMonths = fLead.ToArray(), FirmRampMonths = fRamp.ToArray(),
             FirmRndRate = fRndRate.ToArray(), FirmRndHalf = fRndHalf.ToArray(), FirmMaxThrift = fThrift.ToArray(),
             FirmRndLag = fRndLag.ToArray(), FirmChokeMultiple = fChoke.ToArray(),
+            FirmCashCost = fCash.ToArray(), FirmCashMonths = fCashMonths.ToArray(),
+            FirmUnreportedElasticity = fUnreported.ToArray(), FirmEnforcement0 = fEnforcement.ToArray(),
+            FirmHeldMaterial = fHeld.ToArray(), FirmStockRule = fRule.ToArray(), StockCarry = hCarry.ToArray(),
+            StockBuyBelow = hBuyBelow.ToArray(), StockSellAbove = hSellAbove.ToArray(), StockRate = hRate.ToArray(),
             SectorIds = sIds.ToArray(), SectorNames = sNames.ToArray(), SectorCountry = sCountry.ToArray(), SectorMaterial = sMat.ToArray(),
             SectorDemand0 = sDem.ToArray(), SectorGrowth = sGrowth.ToArray(), SectorElasticity = sEl.ToArray(),
             SectorChokeMultiple = sChoke.ToArray(), SectorCoverage = sCov.ToArray(), SectorStock0 = sStock.ToArray(),
@@ -443,6 +473,49 @@ public static class ScenarioCompiler
             Behaviour = behaviour, Events = events.ToArray(),
         };
         return new CompiledScenario(model, name, description, uncertain, doc);
+    }
+
+    /// <summary>
+    /// Speculative stockholders (<c>stockholders:</c>): each is compiled as a firm of the material's hold process
+    /// (stage <see cref="ProcessSpec.StockholdingStage"/>), so that it buys and sells in the market like a firm; its capacity is the
+    /// most it holds (t), its stock starts at <c>tonnes</c>, and <see cref="Engine.Phases.Speculators"/> sets its bids and offers.
+    /// </summary>
+    static void ReadStockholders(MapScope top, List<string> fIds, List<string> cIds, List<string> mIds, List<string> pIds, List<ProcessSpec> procs,
+        List<int> fCountry, List<int> fProc, List<double> fCap, List<double> fCost, List<double> fCash, List<double> fCashMonths,
+        List<double[]> fInv, List<double> fCov, List<double> fUtil, List<double> fHurdle, List<double> fGrowth, List<double> fMinProj,
+        List<int> fLead, List<int> fRamp, List<double> fRndRate, List<double> fRndHalf, List<double> fThrift, List<int> fRndLag,
+        List<double> fChoke, List<double> fUnreported, List<double> fEnforcement, List<int> fHeld, List<StockRule> fRule,
+        List<double> hCarry, List<double> hBuyBelow, List<double> hSellAbove, List<double> hRate)
+    {
+        var holders = top.Sub("stockholders");
+        if (holders is null) return;
+        int M = mIds.Count;
+        foreach (var (id, hs) in holders.Children())
+        {
+            if (fIds.Contains(id)) hs.ErrorHere($"'{id}' is already a firm; a stockholder needs its own id");
+            fIds.Add(id);
+            hs.Str("name"); hs.Str("source");
+            fCountry.Add(hs.Ref("country", cIds, "country"));
+            int mat = hs.Ref("material", mIds, "material");
+            int p = mat >= 0 ? pIds.IndexOf(HoldProcess(mIds[mat])) : -1;
+            fProc.Add(Math.Max(p, 0));
+            var rule = hs.OneOf("rule", StockRules, required: true) == "reserve" ? StockRule.Reserve : StockRule.Trader;
+            double cap = hs.Num(R.StockCapacity, 0, required: true);
+            double tonnes = hs.AtMost(R.StockTonnes, hs.Num(R.StockTonnes, 0), cap, 0);
+            var inv = new double[M];
+            if (mat >= 0) inv[mat] = tonnes;
+            fCap.Add(cap); fCost.Add(0); fCash.Add(0); fCashMonths.Add(double.PositiveInfinity);
+            fInv.Add(inv); fCov.Add(0); fUtil.Add(0);
+            fHurdle.Add(0); fGrowth.Add(0); fMinProj.Add(0); fLead.Add(0); fRamp.Add(1);
+            fRndRate.Add(0); fRndHalf.Add(1); fThrift.Add(0); fRndLag.Add(1); fChoke.Add(1);
+            fUnreported.Add(double.NaN); fEnforcement.Add(0);
+            fHeld.Add(mat); fRule.Add(rule);
+            hCarry.Add(hs.Num(R.StockCarry, 0.1));
+            hBuyBelow.Add(hs.Num(R.StockBuyBelow, 0.8));
+            hSellAbove.Add(hs.Num(R.StockSellAbove, 1.5));
+            hRate.Add(hs.Num(R.StockRate, 0, required: true));
+            hs.Done();
+        }
     }
 
     static bool IsCountryCode(string id) => id == "EU" || (id.Length == 2 && char.IsAsciiLetterUpper(id[0]) && char.IsAsciiLetterUpper(id[1]));
@@ -503,6 +576,14 @@ public static class ScenarioCompiler
             SupplierTieHeadroom = b.Num(R.SupplierTieHeadroom, d.SupplierTieHeadroom),
             SupplierContractShare = b.Num(R.SupplierContractShare, d.SupplierContractShare),
             MaxPriceMultiple = b.Num(R.MaxPriceMultiple, d.MaxPriceMultiple),
+            FixedCostShare = b.Num(R.FixedCostShare, d.FixedCostShare),
+            MothballAfterMonths = b.Int(R.MothballAfterMonths, d.MothballAfterMonths),
+            MothballMargin = b.Num(R.MothballMargin, d.MothballMargin),
+            MothballShare = b.Num(R.MothballShare, d.MothballShare),
+            RestartMargin = b.Num(R.RestartMargin, d.RestartMargin),
+            RestartAfterMonths = b.Int(R.RestartAfterMonths, d.RestartAfterMonths),
+            RestartLeadMonths = b.Int(R.RestartLeadMonths, d.RestartLeadMonths),
+            RestartCostMonths = b.Num(R.RestartCostMonths, d.RestartCostMonths),
         };
         b.Done();
         return r;
@@ -582,6 +663,9 @@ public static class ScenarioCompiler
                     e.Done();
                     continue;
                 }
+                case "enforcement":
+                    ev = ev with { Kind = EventKind.Enforcement, Firm = e.Ref("firm", fIds, "firm"), Value = e.Num(R.EventEnforcement, 0, required: true) };
+                    break;
                 case "production_quota":
                     ev = ev with { Kind = EventKind.ProductionQuota, Country = e.Ref("country", cIds, "country"), Process = e.Has("process") ? e.Ref("process", pIds, "process") : NoRef(e, "process"), Value = e.Has("tonnes") ? e.Num(R.EventProductionQuota, 0) : Lift(e, "tonnes") };
                     break;

@@ -39,6 +39,7 @@ public static class SummaryPrinter
             p.Costs();
             p.MutualHarm();
         }
+        p.Firms();
     }
 
     sealed class Printer(TextWriter w, RunSummary s, IReadOnlyDictionary<string, string> names)
@@ -133,6 +134,18 @@ public static class SummaryPrinter
                      (c.ExtraProcurementUsd >= 0 ? $"procurement {Bn(c.ExtraProcurementUsd, 2)}" : $"procurement saved {Bn(-c.ExtraProcurementUsd, 2)} (not netted)") +
                      $", fiscal {Bn(c.FiscalUsd, 2)}",
                 "none above 0.001 bn");
+        }
+
+        /// <summary>Firms that mothballed capacity or failed (a short section; nothing when none did).</summary>
+        public void Firms()
+        {
+            if (s.Firms.Count == 0) return;
+            w.WriteLine();
+            int exited = s.Firms.Count(f => f.ExitMonth is not null);
+            w.WriteLine($"Firms: {s.Firms.Count - exited} mothballed capacity, {exited} failed (capacity in t/yr of activity):");
+            foreach (var f in s.Firms.OrderBy(f => f.ExitMonth ?? f.FirstMothballMonth, StringComparer.Ordinal))
+                w.WriteLine($"  {f.Firm} ({f.Country}, {f.Process}): " +
+                            (f.ExitMonth is { } e ? $"failed {e}" : $"mothballed from {f.FirstMothballMonth}, up to {f.MaxMothballed:N0} of {f.CapacityAtStart:N0}, {f.MothballedAtEnd:N0} at the end"));
         }
 
         public void MutualHarm()

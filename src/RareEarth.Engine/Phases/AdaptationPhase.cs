@@ -3,7 +3,7 @@ namespace RareEarth.Engine.Phases;
 /// <summary>
 /// Phase 6: agents adapt. Price expectations follow prices; perceived risk decays and rises with
 /// shortage and price jumps (raising stock targets: hoarding); firms invest on expected long-run
-/// margin, delivered after a lead time with a ramp; R&amp;D stocks grow with high prices and, after a
+/// margin, delivered after a lead time with a ramp, and mothball, restart or fail (<see cref="CapacityDecisions"/>); R&amp;D stocks grow with high prices and, after a
 /// requalification lag, thrift inputs and raise rare-earth-free adoption; controlling countries
 /// relax licences when their export revenue collapses.
 /// </summary>
@@ -51,6 +51,7 @@ public static class AdaptationPhase
             }
         }
 
+        CapacityDecisions.Apply(s);
         Invest(s);
         ResearchAndDevelopment(s);
         RelaxControls(s);
@@ -62,7 +63,7 @@ public static class AdaptationPhase
         var b = m.Behaviour;
         for (int f = 0; f < m.F; f++)
         {
-            if (m.FirmMaxGrowth[f] <= 0) continue;
+            if (m.FirmMaxGrowth[f] <= 0 || s.Exited[f] || s.Mothballed[f] > 0) continue; // restart before building anew
             var proc = m.Processes[m.FirmProcess[f]];
             int c = m.FirmCountry[f];
             double margin = ProductionPhase.MarginRatio(s, f, proc, m.CountryRegion[c], useLongRun: true);

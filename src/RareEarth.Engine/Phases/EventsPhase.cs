@@ -85,6 +85,9 @@ public static class EventsPhase
                 for (int p = 0; p < m.P; p++)
                     if (e.Process < 0 || p == e.Process) s.ProductionQuota[e.Country * m.P + p] = e.Value;
                 break;
+            case EventKind.Enforcement:
+                s.Enforcement[e.Firm] = e.Value;
+                break;
         }
     }
 

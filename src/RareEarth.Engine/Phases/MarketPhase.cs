@@ -145,15 +145,18 @@ public static partial class MarketPhase
             double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
             if (coef <= 0) continue;
             int c = m.FirmCountry[f];
+            bool holder = ProductionPhase.IsStockholder(m, f); // speculators bid by their own rule (like a stockpile: less as the price rises)
+            double want = 0, limit = 0;
+            if (holder && !Speculators.Bid(s, f, mat, out want, out limit)) continue;
             double monthly = Math.Max(s.Planned[f], s.Utilisation[f] * s.Capacity[f] / 12.0);
             s.BuyerKind[n] = FirmBuyer; s.BuyerIndex[n] = f; s.BuyerCountry[n] = c;
             s.BuyerRegion[n] = m.CountryRegion[c];
-            s.BuyerNeed[n] = monthly * coef;
-            s.BuyerStock[n] = s.Inventory[f * m.M + mat];
-            s.BuyerCover[n] = m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
-            s.BuyerChoke[n] = m.FirmChokeMultiple[f] * m.RefPrice[mat];
-            s.BuyerChokeRef[n] = m.RefPrice[mat];
-            s.BuyerElasticity[n] = b.FirmElasticity;
+            s.BuyerNeed[n] = holder ? want : monthly * coef;
+            s.BuyerStock[n] = holder ? 0 : s.Inventory[f * m.M + mat];
+            s.BuyerCover[n] = holder ? 0 : m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
+            s.BuyerChoke[n] = holder ? limit : m.FirmChokeMultiple[f] * m.RefPrice[mat];
+            s.BuyerChokeRef[n] = holder ? 0 : m.RefPrice[mat];
+            s.BuyerElasticity[n] = holder ? 1.0 : b.FirmElasticity;
             n++;
         }
         for (int c = 0; c < m.C; c++)
@@ -210,6 +213,7 @@ public static partial class MarketPhase
             double pe = s.Expected[mat * 2 + region];
             double costToRevenue = Math.Clamp(1.0 / (1.0 + s.Margin[f]), 0, 3); // full cost over expected revenue
             double ask = Math.Max(Math.Max(m.MinPrice[mat], m.HandlingCost[mat]), pe * Math.Max(b.SellerReserve, costToRevenue));
+            if (ProductionPhase.IsStockholder(m, f) && !Speculators.Offer(s, f, mat, out avail, out ask)) continue; // speculators: own rule
             double factor = 1;
             if (region == 1)
             {

@@ -2,7 +2,8 @@ namespace RareEarth.Engine.Phases;
 
 /// <summary>
 /// Phase 3: firms bring new capacity on line, choose utilisation from their expected margin and
-/// their output stock, and produce what their input stocks allow.
+/// their output stock, and produce what their input stocks allow. Unreported (illegal) mines run on price and
+/// enforcement instead (<see cref="UnreportedShare"/>); speculative stockholders produce nothing.
 /// </summary>
 public static class ProductionPhase
 {
@@ -13,13 +14,16 @@ public static class ProductionPhase
         int monthsLeft = 13 - m.CalendarMonth(s.Month);
         for (int f = 0; f < m.F; f++)
         {
+            if (s.Exited[f]) { s.Activity[f] = s.Planned[f] = s.Utilisation[f] = 0; continue; } // a failed firm's projects go nowhere
             s.Capacity[f] += s.Pipeline[f * months + s.Month];
+            if (IsStockholder(m, f)) { s.Activity[f] = s.Planned[f] = s.Utilisation[f] = s.Margin[f] = 0; continue; }
             var proc = m.Processes[m.FirmProcess[f]];
             int c = m.FirmCountry[f];
             int region = m.CountryRegion[c];
+            bool unreported = IsUnreported(m, f);
 
             s.Margin[f] = MarginRatio(s, f, proc, region, useLongRun: false);
-            s.Utilisation[f] = UtilisationFor(s, s.Margin[f]);
+            s.Utilisation[f] = unreported ? UnreportedShare(s, f, proc, region) : UtilisationFor(s, s.Margin[f]);
             double planned = s.Utilisation[f] * s.Capacity[f] / 12.0;
 
             // output stock: cut back when the main output piles up beyond its cover
@@ -33,7 +37,7 @@ public static class ProductionPhase
 
             // production quota of the firm's country for this process (spread over the rest of the year)
             int pq = c * m.P + m.FirmProcess[f];
-            if (!double.IsPositiveInfinity(s.ProductionQuota[pq]))
+            if (!unreported && !double.IsPositiveInfinity(s.ProductionQuota[pq]))
             {
                 double shareOfCountry = ShareOfCountryCapacity(s, f);
                 double left = Math.Max(0, s.ProductionQuota[pq] - s.ProductionUsed[pq]) / monthsLeft;
@@ -53,7 +57,7 @@ public static class ProductionPhase
             if (proc.IsRecycling) s.Scrap[c] -= actual;
             s.Activity[f] = actual;
             s.Planned[f] = planned;
-            s.ProductionUsed[pq] += actual;
+            if (!unreported) s.ProductionUsed[pq] += actual;
 
             double cnIn = 0, massIn = 0;
             for (int mat = 0; mat < M; mat++)
@@ -110,12 +114,49 @@ public static class ProductionPhase
         return minU + (1 - minU) * smooth;
     }
 
-    /// <summary>(expected revenue - expected cost) / expected cost per unit of activity.</summary>
-    internal static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun)
+    /// <summary>Whether firm f is a speculative stockholder (it holds a material; it makes nothing).</summary>
+    public static bool IsStockholder(Model m, int f) => f < m.FirmHeldMaterial.Length && m.FirmHeldMaterial[f] >= 0;
+
+    /// <summary>Whether firm f is an unreported (illegal) mine.</summary>
+    public static bool IsUnreported(Model m, int f) => f < m.FirmUnreportedElasticity.Length && !double.IsNaN(m.FirmUnreportedElasticity[f]);
+
+    /// <summary>
+    /// Share of an unreported mine's potential output (its capacity) it produces: what enforcement leaves,
+    /// (1 − enforcement), times its starting share u₀ scaled by the expected price of its output against the
+    /// reference, (p̂/p_ref)^η, at most 1. Its cost does not enter: illegal diggers answer to price and to the
+    /// risk of being shut down, not to a margin over a declared cost.
+    /// </summary>
+    internal static double UnreportedShare(WorldState s, int f, ProcessSpec proc, int region)
+    {
+        var m = s.Model;
+        double value = 0, refValue = 0;
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            if (proc.Outputs[mat] <= 0) continue;
+            value += proc.Outputs[mat] * s.Expected[mat * 2 + region];
+            refValue += proc.Outputs[mat] * m.RefPrice[mat];
+        }
+        double rel = refValue > 0 ? value / refValue : 1;
+        double share = m.FirmInitialUtilisation[f] * Math.Pow(Math.Max(rel, 0), m.FirmUnreportedElasticity[f]);
+        return Math.Clamp(share, 0, 1) * (1 - Math.Clamp(s.Enforcement[f], 0, 1));
+    }
+
+    /// <summary>(expected revenue - expected cost) / expected cost per unit of activity, at the firm's full unit cost.</summary>
+    internal static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun) =>
+        MarginRatio(s, f, proc, region, useLongRun, s.Model.FirmUnitCost[f]);
+
+    /// <summary>The margin ratio at the firm's cash cost (unit cost without its capital charge).</summary>
+    internal static double CashMarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun) =>
+        MarginRatio(s, f, proc, region, useLongRun, CashCost(s.Model, f));
+
+    /// <summary>Cash cost of firm f, USD/kg of activity (its unit cost when none is stated).</summary>
+    internal static double CashCost(Model m, int f) => f < m.FirmCashCost.Length ? m.FirmCashCost[f] : m.FirmUnitCost[f];
+
+    static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun, double unitCost)
     {
         var m = s.Model;
         var prices = useLongRun ? s.ExpectedLong : s.Expected;
-        double revenue = 0, cost = m.FirmUnitCost[f];
+        double revenue = 0, cost = unitCost;
         for (int mat = 0; mat < m.M; mat++)
         {
             double p = prices[mat * 2 + region];
@@ -155,7 +196,7 @@ public static class ProductionPhase
         var m = s.Model;
         double total = 0;
         for (int g = 0; g < m.F; g++)
-            if (m.FirmCountry[g] == m.FirmCountry[f] && m.FirmProcess[g] == m.FirmProcess[f]) total += s.Capacity[g];
+            if (m.FirmCountry[g] == m.FirmCountry[f] && m.FirmProcess[g] == m.FirmProcess[f] && !IsUnreported(m, g)) total += s.Capacity[g];
         return total > 0 ? s.Capacity[f] / total : 0;
     }
 

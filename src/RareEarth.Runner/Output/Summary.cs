@@ -18,6 +18,12 @@ public sealed record CostSummary(string Country, double ShortageLossUsd, double 
 public sealed record RestrictorSummary(string Country, double ExportRevenueBaselineUsdPerMonth, double ExportRevenueAfterShockUsd,
     double ExportRevenueAtBaselineUsd, double LostExportRevenueUsd, IReadOnlyList<MarketShare> MarketShares, double IdleCapacityShare);
 public sealed record MarketShare(string Material, double ShareBeforeShock, double ShareAtEnd);
+/// <summary>
+/// A firm that mothballed capacity or failed during the run: its most capacity mothballed at once (t/yr of activity),
+/// what is still mothballed at the end, the first month it mothballed and the month it failed (null: it did not).
+/// </summary>
+public sealed record FirmFate(string Firm, string Country, string Process, double CapacityAtStart, double MaxMothballed,
+    double MothballedAtEnd, string? FirstMothballMonth, string? ExitMonth);
 
 /// <summary>
 /// What the scenario is about: the headline materials (<see cref="Batch.BatchLayout.PreferredFocus"/> and every material under
@@ -39,6 +45,8 @@ public sealed record RunSummary(
 {
     /// <summary>Costs against the same world and seed without the confrontation; null when not run (--no-counterfactual) or nothing to remove.</summary>
     public CounterfactualSummary? Counterfactual { get; init; }
+    /// <summary>Firms that mothballed capacity or failed (docs/model.md, "Mothballing, restart and exit").</summary>
+    public IReadOnlyList<FirmFate> Firms { get; init; } = Array.Empty<FirmFate>();
 }
 
 /// <summary>Computes <see cref="RunSummary"/> from a recorded run. Definitions are in docs/results.md and <see cref="MetricMath"/>.</summary>
@@ -99,7 +107,30 @@ public static class SummaryBuilder
 
         return new RunSummary(scenario, seed, EngineInfo.Version, hash, m.MonthLabel(0), m.MonthLabel(T - 1),
             m.ShockMonth >= 0 ? m.MonthLabel(m.ShockMonth) : null, w.Label(m),
-            shortages, prices, gaps, decoupling, costs, Restrictor(r, w), Focus(m));
+            shortages, prices, gaps, decoupling, costs, Restrictor(r, w), Focus(m)) { Firms = Fates(r) };
+    }
+
+    /// <summary>The firms that mothballed capacity or failed during the run.</summary>
+    public static List<FirmFate> Fates(SeriesRecorder r)
+    {
+        var m = r.Model;
+        int T = m.Months;
+        var list = new List<FirmFate>();
+        for (int f = 0; f < m.F; f++)
+        {
+            double max = 0; int first = -1, exit = -1;
+            for (int t = 0; t < T; t++)
+            {
+                double mb = r.Mothballed[t * m.F + f];
+                if (mb > 0 && first < 0) first = t;
+                max = Math.Max(max, mb);
+                if (r.Exited[t * m.F + f] > 0 && exit < 0) exit = t;
+            }
+            if (first < 0 && exit < 0) continue;
+            list.Add(new FirmFate(m.FirmIds[f], m.CountryIds[m.FirmCountry[f]], m.Processes[m.FirmProcess[f]].Id, m.FirmCapacity0[f], max,
+                T > 0 ? r.Mothballed[(T - 1) * m.F + f] : 0, first < 0 ? null : m.MonthLabel(first), exit < 0 ? null : m.MonthLabel(exit)));
+        }
+        return list;
     }
 
     /// <summary>One price series against its baseline window: peak, months above 2x, the peak within the shock window.</summary>
@@ -165,7 +196,7 @@ public static class SummaryBuilder
         double cap = 0, act = 0;
         for (int t = w.Shock; t < T; t++)
             for (int f = 0; f < m.F; f++)
-                if (m.FirmCountry[f] == cn) { cap += r.Capacity[t * m.F + f] / 12.0; act += r.Activity[t * m.F + f]; }
+                if (m.FirmCountry[f] == cn && !RareEarth.Engine.Phases.ProductionPhase.IsStockholder(m, f)) { cap += r.Capacity[t * m.F + f] / 12.0; act += r.Activity[t * m.F + f]; }
         return new RestrictorSummary(m.CountryIds[cn], rev.BaselinePerMonth, rev.After, rev.AtBaseline, rev.Lost, shares, cap > 0 ? 1 - act / cap : 0);
     }
 

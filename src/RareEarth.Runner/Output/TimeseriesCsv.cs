@@ -80,12 +80,23 @@ public static class TimeseriesCsv
             for (int c = 0; c < C; c++)
                 for (int p = 0; p < m.P; p++)
                 {
-                    double cap = 0, act = 0; bool any = false;
+                    double cap = 0, act = 0, idle = 0, held = 0; bool any = false;
                     for (int f = 0; f < m.F; f++)
-                        if (m.FirmCountry[f] == c && m.FirmProcess[f] == p) { cap += r.Capacity[t * m.F + f]; act += r.Activity[t * m.F + f]; any = true; }
+                        if (m.FirmCountry[f] == c && m.FirmProcess[f] == p)
+                        {
+                            cap += r.Capacity[t * m.F + f]; act += r.Activity[t * m.F + f]; idle += r.Mothballed[t * m.F + f]; any = true;
+                            if (RareEarth.Engine.Phases.ProductionPhase.IsStockholder(m, f)) held += r.FirmStock(t, f);
+                        }
                     if (!any) continue;
                     string material = MainOutput(m, p);
+                    if (m.Processes[p].Stage == RareEarth.Engine.ProcessSpec.StockholdingStage)
+                    {
+                        // speculative stockholders: what they hold, not capacity
+                        Row(w, month, "speculative_stock", material, m.CountryIds[c], "", m.Processes[p].Id, held, "t");
+                        continue;
+                    }
                     Row(w, month, "capacity", material, m.CountryIds[c], "", m.Processes[p].Id, cap, "t/yr");
+                    Row(w, month, "capacity_mothballed", material, m.CountryIds[c], "", m.Processes[p].Id, idle, "t/yr");
                     Row(w, month, "utilisation", material, m.CountryIds[c], "", m.Processes[p].Id, cap > 0 ? act * 12 / cap : 0, "share");
                 }
         }

@@ -29,6 +29,9 @@ public sealed class SeriesRecorder : IRecorder
     public double[] ChinaShareEmbedded = Array.Empty<double>();
     public double[] Capacity = Array.Empty<double>();     // [t, f]
     public double[] Activity = Array.Empty<double>();     // [t, f]
+    public double[] Mothballed = Array.Empty<double>();   // [t, f] capacity mothballed, t/yr of activity
+    public double[] Exited = Array.Empty<double>();       // [t, f] 1 once the firm has failed
+    public double[] Held = Array.Empty<double>();         // [t, f] a speculative stockholder's stock of its material, t
     public double[] SectorShortage = Array.Empty<double>(); // [t, s]
     public double[] SectorNeed = Array.Empty<double>();
     public double[] SectorConsumed = Array.Empty<double>();
@@ -57,6 +60,7 @@ public sealed class SeriesRecorder : IRecorder
         Trade = new double[T * CM * _C]; Inventory = new double[T * CM]; Stockpile = new double[T * CM];
         StockpileRelease = new double[T * CM]; ChinaShare = new double[T * CM]; ChinaShareEmbedded = new double[T * CM];
         Capacity = new double[T * _F]; Activity = new double[T * _F]; FirmRevenue = new double[T * _F];
+        Mothballed = new double[T * _F]; Exited = new double[T * _F]; Held = new double[T * _F];
         SectorShortage = new double[T * _S]; SectorNeed = new double[T * _S]; SectorConsumed = new double[T * _S]; SectorStock = new double[T * _S];
         EconomicLoss = new double[T * _C]; ExtraCost = new double[T * _C]; ExportRevenue = new double[T * _C];
         FiscalCost = new double[T * _C]; Risk = new double[T * _C]; Scrap = new double[T * _C];
@@ -79,6 +83,12 @@ public sealed class SeriesRecorder : IRecorder
         Array.Copy(s.ChinaShareEmbedded, 0, ChinaShareEmbedded, t * CM, CM);
         Array.Copy(s.Capacity, 0, Capacity, t * _F, _F);
         Array.Copy(s.Activity, 0, Activity, t * _F, _F);
+        Array.Copy(s.Mothballed, 0, Mothballed, t * _F, _F);
+        for (int f = 0; f < _F; f++)
+        {
+            Exited[t * _F + f] = s.Exited[f] ? 1 : 0;
+            Held[t * _F + f] = RareEarth.Engine.Phases.ProductionPhase.IsStockholder(Model, f) ? s.Inventory[f * _M + Model.FirmHeldMaterial[f]] : 0;
+        }
         Array.Copy(s.FirmRevenue, 0, FirmRevenue, t * _F, _F);
         Array.Copy(s.SectorShortage, 0, SectorShortage, t * _S, _S);
         Array.Copy(s.SectorNeed, 0, SectorNeed, t * _S, _S);
@@ -111,6 +121,9 @@ public sealed class SeriesRecorder : IRecorder
     public void End(WorldState state) { }
 
     // ---- convenient accessors ----
+    /// <summary>Stock a speculative stockholder held at month t, t.</summary>
+    public double FirmStock(int t, int f) => Held[t * _F + f];
+
     public double PriceAt(int t, int mat, int region) => Price[(t * _M + mat) * 2 + region];
     public double At(double[] a, int t, int c, int mat) => a[(t * _C + c) * _M + mat];
     /// <summary>A [t, c, m] array's months for one country and material.</summary>

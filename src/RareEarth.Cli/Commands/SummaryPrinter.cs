@@ -179,15 +179,15 @@ public static class SummaryPrinter
         {
             if (cf.Rerouting.Count == 0) return;
             w.WriteLine();
-            w.WriteLine("Rerouting: markets cut off by a restriction they could not reroute around (a price of their own), the premium paid");
-            w.WriteLine("over the outside-China price on their imports, and their imports by origin over the run against the counterfactual:");
+            w.WriteLine("Rerouting: markets cut off by a restriction they could not reroute around (a price of their own; its peak is under");
+            w.WriteLine("price spikes), the premium they paid over the outside-China price on what they still imported, and their imports");
+            w.WriteLine("by origin over the run against the counterfactual (offtakes included):");
             foreach (var x in cf.Rerouting)
             {
-                double perKg = x.ImportedTonnes > 0 ? x.PremiumUsd / (x.ImportedTonnes * 1000) : 0;
                 string flows = string.Join(", ", x.Origins.Take(5).Select(o =>
                     $"{o.Origin} {SignedTonnes(o.Tonnes - o.CounterfactualTonnes)}"));
-                w.WriteLine($"  {Who(x.Country)} {x.Material,-13} {Months(x.OwnMarketMonths)} on its own, premium {Bn(x.PremiumUsd, 2)} bn USD" +
-                            $" ({Num(perKg)} USD/kg on its imports); {(flows.Length > 0 ? flows : "no imports")}");
+                w.WriteLine($"  {Who(x.Country)} {x.Material,-13} {Months(x.OwnMarketMonths)} on its own, premium {Bn(x.PremiumUsd, 2)} bn USD;" +
+                            $" {(flows.Length > 0 ? flows : "no imports")}");
             }
         }
 

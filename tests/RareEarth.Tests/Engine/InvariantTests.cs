@@ -16,7 +16,7 @@ public class InvariantTests
         AssertMassBalance(scenario, ScenarioCompiler.LoadAndCompile(TestPaths.Scenario(scenario)).Model, 7);
 
     /// <summary>Material in = out + stock change for every country, material and month (also used by the property tests).</summary>
-    public static void AssertMassBalance(string scenario, Model model, int seed)
+    internal static void AssertMassBalance(string scenario, Model model, int seed)
     {
         var s = new WorldState(model, seed);
         int M = model.M, C = model.C;
@@ -60,7 +60,7 @@ public class InvariantTests
         AssertNothingNegativeNothingNaN(scenario, SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario(scenario)), 3));
 
     /// <summary>Stocks, flows and prices are finite and non-negative, prices positive (also used by the property tests).</summary>
-    public static void AssertNothingNegativeNothingNaN(string scenario, SeriesRecorder rec)
+    internal static void AssertNothingNegativeNothingNaN(string scenario, SeriesRecorder rec)
     {
         void Check(string name, double[] a, bool allowNaN = false)
         {

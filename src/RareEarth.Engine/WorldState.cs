@@ -164,6 +164,7 @@ public sealed class WorldState
     internal readonly double[] SplitUnmet;      // [c] need beyond the cap when the market split off, t
     internal readonly double[] SplitScratch;    // [c] capped net bids of split-off countries at the price being evaluated
     internal readonly double[] SplitOrigin;     // [split-off c, origin c] t of region-1 goods it imports from each origin
+    internal readonly double[] HomeTake;        // [c] region-1 goods a pool country takes from its own sellers this month
     internal readonly double[] PoolLeft;        // [origin c] region-1 goods sold this month not taken by split-off countries
     internal bool AnySplit;
 
@@ -216,7 +217,7 @@ public sealed class WorldState
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
         BuyerMarket = new int[maxBuyers]; SellerMarket = new int[maxSellers];
         SplitOff = new bool[C]; SplitAllowance = new double[C]; SplitTieLimit = new double[C]; SellerClean = new double[maxSellers * C]; SplitTies = new double[C]; SplitInflow = new double[C];
-        SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; SplitOrigin = new double[C * C]; PoolLeft = new double[C];
+        SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; SplitOrigin = new double[C * C]; PoolLeft = new double[C]; HomeTake = new double[C];
         Rng = new Rng(seed);
         Reset(seed);
     }

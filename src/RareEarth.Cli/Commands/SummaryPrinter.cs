@@ -16,6 +16,8 @@ public static class SummaryPrinter
     const double SpikeMultiple = 1.2, ShortageShare = 0.001, DependentShare = 0.5, CostUsd = 1e6;
     /// <summary>A peak after the shock's window is shown apart when it is at least this much higher than the peak within it.</summary>
     const double LaterHigh = 1.1;
+    /// <summary>A country's own market is listed when its peak exceeds the outside-China peak by more than this factor.</summary>
+    const double OwnMarketMargin = 1.05;
 
     public static void Print(TextWriter w, RunSummary s, CompiledScenario scenario) => Print(w, s, CountryNames.Of(scenario));
 
@@ -58,26 +60,40 @@ public static class SummaryPrinter
                         " restricts and that cannot reroute enough through its suppliers elsewhere trades at a price of its own (\"JP market\").");
         }
 
+        /// <summary>
+        /// Price rows worth reading: both regions, and a country's own market only where its peak stands clearly
+        /// above the outside-China peak (otherwise it repeats the outside row; summary.json keeps them all).
+        /// </summary>
+        IEnumerable<PriceSummary> PriceRows(Func<PriceSummary, double?> multiple)
+        {
+            foreach (var x in s.Prices)
+            {
+                if (x.Region is "CN" or "ROW") { yield return x; continue; }
+                var outside = s.Prices.FirstOrDefault(o => o.Material == x.Material && o.Region == "ROW");
+                if (outside is null || (multiple(x) ?? 0) > OwnMarketMargin * (multiple(outside) ?? 0)) yield return x;
+            }
+        }
+
         public void Prices()
         {
             w.WriteLine();
             if (!shock)
             {
                 w.WriteLine("Price spikes against the first 12 months (highest price in the run):");
-                Rows(s.Prices.Where(x => x.PeakMultiple >= SpikeMultiple).OrderByDescending(x => x.PeakMultiple).ToList(),
+                Rows(PriceRows(x => x.PeakMultiple).Where(x => x.PeakMultiple >= SpikeMultiple).OrderByDescending(x => x.PeakMultiple).ToList(),
                     x => IsFocusMaterial(x.Material), null,
                     x => $"{Price(x, x.Peak, x.PeakMultiple)}  {x.PeakMonth}", $"none above {SpikeMultiple}x");
                 return;
             }
             int window = MetricMath.ShockWindowMonths;
             w.WriteLine($"Price spikes within {window} months of the shock (highest price against before the shock; months above 2x: to the end of the run):");
-            Rows(s.Prices.Where(x => x.ShockPeakMultiple >= SpikeMultiple).OrderByDescending(x => x.ShockPeakMultiple).ToList(),
+            Rows(PriceRows(x => x.ShockPeakMultiple).Where(x => x.ShockPeakMultiple >= SpikeMultiple).OrderByDescending(x => x.ShockPeakMultiple).ToList(),
                 x => IsFocusMaterial(x.Material), null,
                 x => $"{Price(x, x.ShockPeak!.Value, x.ShockPeakMultiple!.Value)}  {x.ShockPeakMonth} (+{MonthsBetween(s.Shock!, x.ShockPeakMonth!)})" +
                      (x.MonthsAbove2x > 0 ? $", {Months(x.MonthsAbove2x)} above 2x" : ""),
                 $"none above {SpikeMultiple}x");
             // a later, clearly higher peak is shown apart: it may be the market's own course rather than the shock
-            var late = s.Prices.Where(x => x.PeakMultiple >= SpikeMultiple && x.PeakMonthsAfterShock >= window && x.PeakMultiple >= LaterHigh * x.ShockPeakMultiple)
+            var late = PriceRows(x => x.PeakMultiple).Where(x => x.PeakMultiple >= SpikeMultiple && x.PeakMonthsAfterShock >= window && x.PeakMultiple >= LaterHigh * x.ShockPeakMultiple)
                 .OrderByDescending(x => x.PeakMultiple).ToList();
             if (late.Count == 0) return;
             w.WriteLine($"Later highs, more than {window} months after the shock (not credited to it: the market's own course can explain them):");

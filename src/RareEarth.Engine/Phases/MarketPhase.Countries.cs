@@ -25,7 +25,7 @@ public static partial class MarketPhase
     }
 
     /// <summary>
-    /// Splits off each region-1 country that, at pooled price p1, needs more from abroad than its cap:
+    /// Splits off each region-1 country that, at price p1 (the price linked to region 0's), needs more from abroad than its cap:
     /// the region-0 allowance plus its ties and qualified suppliers (at most the clean goods on offer).
     /// Returns true when a country was split off (the pool must then be solved again).
     /// </summary>
@@ -272,14 +272,12 @@ public static partial class MarketPhase
     {
         var m = s.Model;
         int C = m.C, M = m.M;
-        double sold1 = SumRegion(s.RegionCountrySold, 1, C);
         double tieMonths = m.Behaviour.SupplierTieMonths;
         for (int d = 0; d < C; d++)
         {
             if (m.CountryRegion[d] != 1) continue;
             int k = d * M + mat;
-            double imports = s.CountryRecv[C + d];
-            if (!s.SplitOff[d]) imports *= sold1 > 0 ? 1 - s.RegionCountrySold[C + d] / sold1 : 0;
+            double imports = s.CountryRecv[C + d] - s.HomeTake[d];
             s.SupplierTies[k] = double.IsNaN(s.SupplierTies[k]) ? imports : s.SupplierTies[k] + (imports - s.SupplierTies[k]) / tieMonths;
             double qual = m.QualificationMonths[mat];
             if (s.SplitOff[d]) s.Qualified[k] += s.SplitUnmet[d] / Math.Max(1, qual);

@@ -58,7 +58,9 @@ public static partial class MarketPhase
         for (int pass = 0; ; pass++)
         {
             SolveRegions(s, mat, lo, hi, tau, quotaCap, ref p0, ref p1, ref flow);
-            if (pass >= MaxSplitPasses || !DetectSplits(s, mat, p1)) break;
+            // a restricted country's own excess demand is what lifts p1 above the linked price: test it at the price
+            // the rest of region 1 would pay, or it would look served at the very price it inflated
+            if (pass >= MaxSplitPasses || !DetectSplits(s, mat, Math.Min(p1, p0 * (1 + tau)))) break;
         }
         // a region where nobody bids or offers at its price has no observable price: quote the other region's
         if (!Trades(s, mat, 0, p0)) p0 = Math.Max(lo, p1 / (1 + tau));
@@ -567,31 +569,48 @@ public static partial class MarketPhase
         for (int i = 0; i < s.BuyerCount; i++)
             s.DesiredHistory[(s.BuyerCountry[i] * m.M + mat) * 12 + s.Month % 12] += Gap(s, i) + s.BuyerOfftake[i];
 
-        // region-1 countries: region-0 goods per destination (allowance-capped), the rest from region-1 sellers
+        // region-1 countries: first what their own sellers sold (home before imports), then region-0 goods per
+        // destination (allowance-capped, in proportion to the need left), the rest from region-1 sellers elsewhere
         // (a split-off country at most its ties' worth)
         Array.Clear(s.CountryRecv);
         CountryBids1(s, mat, p1);
-        double wSum = 0;
+        double homeSum = 0;
         for (int d = 0; d < C; d++)
-            if (m.CountryRegion[d] == 1) wSum += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
+        {
+            s.HomeTake[d] = m.CountryRegion[d] == 1 ? Math.Min(s.RegionCountrySold[C + d], s.CountryDemandScratch[d]) : 0;
+            homeSum += s.HomeTake[d];
+        }
+        if (homeSum > recv1From1) { for (int d = 0; d < C; d++) s.HomeTake[d] *= recv1From1 / homeSum; homeSum = recv1From1; }
+        double wSum = 0, wSumAll = 0;
+        for (int d = 0; d < C; d++)
+        {
+            if (m.CountryRegion[d] != 1) continue;
+            wSum += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d] - s.HomeTake[d]);
+            wSumAll += Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
+        }
+        // if the needs left after home supply cannot take region 0's goods, fall back to whole bids
+        bool homeFirst = wSum >= exp01 * (1 - 1e-9);
+        if (!homeFirst) { Array.Clear(s.HomeTake); homeSum = 0; wSum = wSumAll; }
         double residualSum = 0;
         for (int d = 0; d < C; d++)
         {
             if (m.CountryRegion[d] != 1) continue;
-            double w = Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d]);
+            double w = Math.Min(s.Allowance[mat * C + d], s.CountryDemandScratch[d] - s.HomeTake[d]);
             double fromCn = wSum > 0 ? exp01 * w / wSum : 0;
             s.CountryRecv[0 * C + d] = fromCn;
-            residualSum += Residual1(s, d, fromCn);
+            residualSum += Residual1(s, d, fromCn + s.HomeTake[d]);
         }
+        double foreign1 = Math.Max(0, recv1From1 - homeSum);
         for (int d = 0; d < C; d++)
         {
             if (m.CountryRegion[d] != 1) continue;
-            double residual = Residual1(s, d, s.CountryRecv[d]);
-            s.CountryRecv[1 * C + d] = residualSum > 0 ? recv1From1 * residual / residualSum : 0;
+            double residual = Residual1(s, d, s.CountryRecv[d] + s.HomeTake[d]);
+            s.CountryRecv[1 * C + d] = s.HomeTake[d] + (residualSum > 0 ? foreign1 * residual / residualSum : 0);
         }
 
-        // origins of region-1 goods: split-off countries take clean goods first, the pool's buyers the rest
-        Array.Copy(s.RegionCountrySold, C, s.PoolLeft, 0, C);
+        // origins of region-1 goods: each country's own first, then split-off countries take clean goods, the
+        // pool's buyers the rest
+        for (int o = 0; o < C; o++) s.PoolLeft[o] = Math.Max(0, s.RegionCountrySold[C + o] - s.HomeTake[o]);
         if (s.AnySplit) AttributeSplitOrigins(s, mat, p1);
         double poolLeft = SumRegion(s.PoolLeft, 0, C);
 
@@ -602,7 +621,7 @@ public static partial class MarketPhase
         {
             int c = s.BuyerCountry[i], r = s.BuyerMarket[i];
             if (r == 2) continue;
-            double q0, q1;
+            double q0, q1, qHome = 0;
             if (r == 0)
             {
                 double bid = Bid(s, i, p0, stock0);
@@ -615,14 +634,16 @@ public static partial class MarketPhase
                 double cd = s.CountryDemandScratch[c];
                 double share = cd > 0 ? bid / cd : 0;
                 q0 = s.CountryRecv[c] * share; q1 = s.CountryRecv[C + c] * share;
+                qHome = s.HomeTake[c] * share;
             }
             double q = q0 + q1;
             if (q <= 0) continue;
             double cn = (q0 * 1.0 + q1 * cn1) / q;
             BuyerPays(s, mat, i, q, cn, q0, r == 0 ? p0 : p1);
-            // bilateral trade: each source region's goods split over its seller countries
+            // bilateral trade: each source region's goods split over its seller countries (home goods at home)
             AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), c, q0, soldReal0);
-            AddTrade(s, mat, s.PoolLeft, c, q1, poolLeft);
+            if (qHome > 0) s.Trade[(c * m.M + mat) * C + c] += qHome;
+            AddTrade(s, mat, s.PoolLeft, c, q1 - qHome, poolLeft);
         }
         // export revenue of the controlling region's countries (duty included) and of region-1 sellers to region 0
         for (int c = 0; c < C; c++)

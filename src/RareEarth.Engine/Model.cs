@@ -118,6 +118,10 @@ public sealed class Model
     public required double[] SectorGrowth { get; init; }       // per year
     public required double[] SectorElasticity { get; init; }   // short-run, positive number
     public required double[] SectorChokeMultiple { get; init; }
+    /// <summary>Share of the rare-earth input in the cost of the sector's product at reference prices (willingness to pay).</summary>
+    public double[] SectorCostShare { get; init; } = Array.Empty<double>();
+    /// <summary>Own-price elasticity of demand for the sector's product (willingness to pay).</summary>
+    public double[] SectorProductElasticity { get; init; } = Array.Empty<double>();
     public required double[] SectorCoverage { get; init; }     // target months
     public required double[] SectorStock0 { get; init; }       // months of demand held at start
     public required double[] SectorLossPerTonne { get; init; } // USD of value added lost per t short
@@ -236,6 +240,10 @@ public sealed record Behaviour
     public double ChokeExponent { get; init; } = 2.0;
     /// <summary>Short-run price elasticity of firms' input purchases (positive number).</summary>
     public double FirmElasticity { get; init; } = 0.1;
+    /// <summary>Short-run elasticity of substitution between a rare-earth input and the rest of a buyer's inputs (other grades and designs), against the reference price.</summary>
+    public double SubstitutionElasticity { get; init; } = 0.3;
+    /// <summary>Own-price elasticity of demand for a firm's product when its cost rises faster than its product's price (buyers turn to other suppliers).</summary>
+    public double FirmProductElasticity { get; init; } = 2.0;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
 }

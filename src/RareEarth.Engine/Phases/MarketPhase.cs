@@ -121,6 +121,7 @@ public static class MarketPhase
             s.BuyerCover[n] = m.SectorCoverage[sec] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.SectorChokeMultiple[sec] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = m.RefPrice[mat];
+            WillingnessToPay.ForSector(s, n, sec);
             s.BuyerElasticity[n] = m.SectorElasticity[sec];
             n++;
         }
@@ -138,6 +139,7 @@ public static class MarketPhase
             s.BuyerCover[n] = m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.FirmChokeMultiple[f] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = m.RefPrice[mat];
+            WillingnessToPay.ForFirm(s, n, f, proc, mat, coef, m.CountryRegion[c]);
             s.BuyerElasticity[n] = b.FirmElasticity;
             n++;
         }
@@ -153,6 +155,7 @@ public static class MarketPhase
             s.BuyerCover[n] = 0;
             s.BuyerChoke[n] = m.StockpileMaxPriceMultiple[k] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = 0; // a stockpile buys less as soon as the price rises
+            s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile;
             s.BuyerElasticity[n] = 1.0;
             n++;
         }
@@ -339,7 +342,7 @@ public static class MarketPhase
     /// </summary>
     static double Bid(WorldState s, int i, double p, double stockFactor)
     {
-        double chokeFactor = ChokeFactor(s.Model, p, s.BuyerChokeRef[i], s.BuyerChoke[i]);
+        double chokeFactor = WillingnessToPay.Factor(s, i, p);
         if (chokeFactor <= 0) return 0;
         double use = s.BuyerNeed[i] * s.ClassFactor[s.BuyerClass[i] * 2 + s.BuyerRegion[i]];
         double target = s.BuyerCover[i] * s.BuyerNeed[i] * stockFactor;

@@ -242,8 +242,8 @@ public sealed record Behaviour
     public double FirmElasticity { get; init; } = 0.1;
     /// <summary>Short-run elasticity of substitution between a rare-earth input and the rest of a buyer's inputs (other grades and designs), against the reference price.</summary>
     public double SubstitutionElasticity { get; init; } = 0.3;
-    /// <summary>Own-price elasticity of demand for a firm's product when its cost rises faster than its product's price (buyers turn to other suppliers).</summary>
-    public double FirmProductElasticity { get; init; } = 2.0;
+    /// <summary>Own-price elasticity of demand for a firm's product as its unit cost rises (its buyers turn to other suppliers and grades).</summary>
+    public double FirmProductElasticity { get; init; } = 3.0;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
 }

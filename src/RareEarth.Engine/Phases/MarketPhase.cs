@@ -139,7 +139,7 @@ public static class MarketPhase
             s.BuyerCover[n] = m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.FirmChokeMultiple[f] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = m.RefPrice[mat];
-            WillingnessToPay.ForFirm(s, n, f, proc, mat, coef, m.CountryRegion[c]);
+            WillingnessToPay.ForFirm(s, n, proc, mat, coef);
             s.BuyerElasticity[n] = b.FirmElasticity;
             n++;
         }

@@ -241,7 +241,7 @@ public sealed record Behaviour
     /// <summary>Short-run price elasticity of firms' input purchases (positive number).</summary>
     public double FirmElasticity { get; init; } = 0.1;
     /// <summary>Short-run elasticity of substitution between a rare-earth input and the rest of a buyer's inputs (other grades and designs), against the reference price.</summary>
-    public double SubstitutionElasticity { get; init; } = 0.3;
+    public double SubstitutionElasticity { get; init; } = 0.15;
     /// <summary>Own-price elasticity of demand for a firm's product as its unit cost rises (its buyers turn to other suppliers and grades).</summary>
     public double FirmProductElasticity { get; init; } = 3.0;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>

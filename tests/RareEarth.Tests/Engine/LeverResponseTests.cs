@@ -8,7 +8,8 @@ namespace RareEarth.Tests.Engine;
 /// Issue 8's lever tests on controls-2025 (to 2028-12): the outside Dy peak must follow the size and the length of
 /// the shock. Willingness to pay comes from cost shares (docs/model.md, "Willingness to pay") and has no ceiling, so a
 /// longer halt keeps raising the peak (before, with choke multiples: 1.8, 7.0, 7.1, 7.1x), and the peaks stay far below
-/// the auction's ceiling (seed 1: 1.3, 9.5, 13.0, 14.8x for halts of 1, 3, 6, 12 months).
+/// the auction's ceiling (seed 1: 1.36, 11.7, 16.6, 19.3x for halts of 1, 3, 6, 12 months; approval rates 0.75, 0.5,
+/// 0.25, 0: 1.41, 1.67, 2.69, 7.93x).
 /// </summary>
 public class LeverResponseTests
 {

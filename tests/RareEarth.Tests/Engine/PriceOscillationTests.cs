@@ -11,11 +11,11 @@ namespace RareEarth.Tests.Engine;
 public class PriceOscillationTests
 {
     /// <summary>Most zig-zags of one material in one region over the horizon, and of all of them together.</summary>
-    public const int MaxPerSeries = 8, MaxTotal = 20;
+    public const int MaxPerSeries = 10, MaxTotal = 20;
 
-    static string Check(string scenario)
+    static string Check(string scenario, int maxPerSeries = MaxPerSeries, int maxTotal = MaxTotal, params string[] sets)
     {
-        var r = SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario(scenario)), 1);
+        var r = SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario(scenario), sets.ToList()), 1);
         var m = r.Model;
         int total = 0;
         var worst = new List<string>();
@@ -24,23 +24,34 @@ public class PriceOscillationTests
             {
                 int z = WorldAtRestTests.ZigZags(r, mat, region);
                 total += z;
-                if (z > MaxPerSeries) worst.Add($"{m.MaterialIds[mat]} region {region}: {z}");
+                if (z > maxPerSeries) worst.Add($"{m.MaterialIds[mat]} region {region}: {z}");
             }
-        return worst.Count == 0 && total <= MaxTotal ? "" : $"{scenario}: {total} zig-zags in all; {string.Join("; ", worst)}";
+        return worst.Count == 0 && total <= maxTotal ? "" : $"{scenario}: {total} zig-zags in all; {string.Join("; ", worst)}";
     }
 
     [Fact]
     public void TheLicencesOf2025DoNotMakePricesZigZag()
     {
-        // measured: Tb outside China 6 (the monthly licence draws of 2025), magnets outside China 7 (one-month blips
-        // of ~6% after 2028), nothing else above 2 (before willingness to pay from cost shares: magnets 9)
+        // measured: Tb outside China 6 (2025), magnets outside China 9 (one-month blips of ~6% from 2028, when Vietnam's
+        // licences are drawn each month), nothing else above 2. Every one of them comes from the monthly licence draws
+        // (approval × 2·Beta(κ/2, κ/2), κ = 20): see the next test
         var bad = Check("controls-2025.yaml");
+        Assert.True(bad == "", bad);
+    }
+
+    [Fact]
+    public void WithoutRandomLicenceDrawsThe2025PricesDoNotZigZagAtAll()
+    {
+        // approvals at their mean every month (κ = 1000): the market itself (bids, offers, expectations, willingness to
+        // pay) does not oscillate; measured: one "zig-zag" each for Dy, Tb and magnets outside China, their May 2025 peak
+        // (a rise then a fall), and nothing else
+        var bad = Check("controls-2025.yaml", 1, 3, "behaviour.approval_concentration=1000");
         Assert.True(bad == "", bad);
     }
 
     [Fact(Skip = "issue 8 item 4, left open: the 2010-2014 export quota is shared between materials in strict order of " +
         "their expected quota rent (MarketPhase.QuotaCap); the material served this month sees its outside price fall and " +
-        "loses its place the next, a two-month cycle: NdPr outside China zig-zags 18 times (2010-2012)")]
+        "loses its place the next, a two-month cycle: NdPr outside China zig-zags 22 times (2010-2012)")]
     public void TheQuotasOf2010DoNotMakePricesZigZag()
     {
         var bad = Check("japan-2010.yaml");

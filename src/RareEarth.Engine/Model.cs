@@ -154,6 +154,10 @@ public sealed class Model
     public required double[] SectorGrowth { get; init; }       // per year
     public required double[] SectorElasticity { get; init; }   // short-run, positive number
     public required double[] SectorChokeMultiple { get; init; }
+    /// <summary>Share of the rare-earth input in the cost of the sector's product at reference prices (willingness to pay).</summary>
+    public double[] SectorCostShare { get; init; } = Array.Empty<double>();
+    /// <summary>Own-price elasticity of demand for the sector's product (willingness to pay).</summary>
+    public double[] SectorProductElasticity { get; init; } = Array.Empty<double>();
     public required double[] SectorCoverage { get; init; }     // target months
     public required double[] SectorStock0 { get; init; }       // months of demand held at start
     public required double[] SectorLossPerTonne { get; init; } // USD of value added lost per t short
@@ -278,6 +282,10 @@ public sealed record Behaviour
     public double SupplierTieHeadroom { get; init; } = 0.25;
     /// <summary>Share of a supplier's sales tied to its customers by term contracts; the rest is sold spot to whoever may and will pay.</summary>
     public double SupplierContractShare { get; init; } = 0.7;
+    /// <summary>Short-run elasticity of substitution between a rare-earth input and the rest of a buyer's inputs (other grades and designs), against the reference price.</summary>
+    public double SubstitutionElasticity { get; init; } = 0.15;
+    /// <summary>Own-price elasticity of demand for a firm's product as its unit cost rises (its buyers turn to other suppliers and grades).</summary>
+    public double FirmProductElasticity { get; init; } = 3.0;
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
     /// <summary>Share of a firm's cash cost that is fixed (paid on active capacity whether used or not; mothballing saves it).</summary>

@@ -116,6 +116,8 @@ public sealed class WorldState
     internal readonly double[] BuyerCover;
     internal readonly double[] BuyerChoke;
     internal readonly double[] BuyerChokeRef;
+    /// <summary>Willingness to pay per buyer slot (<see cref="Phases.WillingnessToPay"/>): cost share and product elasticity.</summary>
+    internal readonly double[] BuyerCostShare, BuyerProductElasticity;
     internal readonly double[] BuyerElasticity;
     /// <summary>Buyers of a material that share a price elasticity share one class, so (p/p̂)^(−ε) is computed once per class and price.</summary>
     internal readonly int[] BuyerClass;
@@ -205,6 +207,7 @@ public sealed class WorldState
         int maxBuyers = S + F + C, maxSellers = F;
         BuyerNeed = new double[maxBuyers]; BuyerStock = new double[maxBuyers]; BuyerCover = new double[maxBuyers];
         BuyerChoke = new double[maxBuyers]; BuyerChokeRef = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
+        BuyerCostShare = new double[maxBuyers]; BuyerProductElasticity = new double[maxBuyers];
         BuyerClass = new int[maxBuyers]; ClassElasticity = new double[maxBuyers]; ClassFactor = new double[maxBuyers * 2];
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];

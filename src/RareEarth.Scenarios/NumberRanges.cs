@@ -88,6 +88,8 @@ public static class NumberRanges
     public static readonly NumberRange SupplierTieMonths = R("behaviour.supplier_tie_months", 1, 120, "months");
     public static readonly NumberRange SupplierContractShare = R("behaviour.supplier_contract_share", 0, 1, "share");
     public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
+    public static readonly NumberRange SubstitutionElasticity = R("behaviour.substitution_elasticity", 0, 5, "");
+    public static readonly NumberRange FirmProductElasticity = R("behaviour.firm_product_elasticity", 0, 20, "");
     public static readonly NumberRange MaxPriceMultiple = R("behaviour.max_price_multiple", 2, MaxMultiple, "x ref_price");
     public static readonly NumberRange FixedCostShare = R("behaviour.fixed_cost_share", 0, 1, "share of cash cost");
     public static readonly NumberRange MothballAfterMonths = W("behaviour.mothball_after_months", 1, MaxMonths, "months");
@@ -163,6 +165,8 @@ public static class NumberRanges
     public static readonly NumberRange Growth = R("sectors.<id>.growth", -0.5, 1, "per year");
     public static readonly NumberRange Elasticity = R("sectors.<id>.elasticity", 0, 5, "");
     public static readonly NumberRange SectorChoke = R("sectors.<id>.choke_multiple", 1, MaxMultiple, "x ref_price");
+    public static readonly NumberRange CostShare = R("sectors.<id>.cost_share", 0, 1, "share of product cost");
+    public static readonly NumberRange ProductElasticity = R("sectors.<id>.product_elasticity", 0, 20, "");
     public static readonly NumberRange Coverage = R("sectors.<id>.coverage", 0, 60, "months");
     public static readonly NumberRange StockMonths = R("sectors.<id>.stock_months", 0, 60, "months");
     public static readonly NumberRange LossPerTonne = R("sectors.<id>.loss_per_tonne", 0, 1e9, "USD/t");

@@ -328,7 +328,7 @@ public static class ScenarioCompiler
                 fInv.Add(inv);
                 fCov.Add(coverage);
                 fUtil.Add(util);
-                fChoke.Add(fs.Num(R.FirmChoke, 20));
+                fChoke.Add(fs.Num(R.FirmChoke, double.PositiveInfinity));
                 var inv2 = fs.Sub("invest");
                 fHurdle.Add(inv2?.Num(R.Hurdle, 0.2) ?? 0.2);
                 fGrowth.Add(inv2?.Num(R.MaxGrowth, 0) ?? 0);
@@ -355,6 +355,7 @@ public static class ScenarioCompiler
         var sectors = top.Sub("sectors", required: true);
         var sIds = new List<string>(); var sNames = new List<string>(); var sCountry = new List<int>(); var sMat = new List<int>();
         var sDem = new List<double>(); var sGrowth = new List<double>(); var sEl = new List<double>(); var sChoke = new List<double>();
+        var sShare = new List<double>(); var sProdEl = new List<double>();
         var sCov = new List<double>(); var sStock = new List<double>(); var sLoss = new List<double>();
         var sSubMax = new List<double>(); var sSubRate = new List<double>(); var sSubHalf = new List<double>(); var sSubLag = new List<int>();
         var sLife = new List<double?>();
@@ -374,7 +375,9 @@ public static class ScenarioCompiler
                 sDem.Add(ss.Num(R.Demand, 0, required: true));
                 sGrowth.Add(ss.Num(R.Growth, 0));
                 sEl.Add(ss.Num(R.Elasticity, 0.05));
-                sChoke.Add(ss.Num(R.SectorChoke, 10));
+                sChoke.Add(ss.Num(R.SectorChoke, double.PositiveInfinity));
+                sShare.Add(ss.Num(R.CostShare, 0));
+                sProdEl.Add(ss.Num(R.ProductElasticity, 1));
                 sCov.Add(ss.Num(R.Coverage, 3));
                 sStock.Add(ss.Num(R.StockMonths, 3));
                 sLoss.Add(ss.Num(R.LossPerTonne, 0));
@@ -460,7 +463,7 @@ public static class ScenarioCompiler
             StockBuyBelow = hBuyBelow.ToArray(), StockSellAbove = hSellAbove.ToArray(), StockRate = hRate.ToArray(),
             SectorIds = sIds.ToArray(), SectorNames = sNames.ToArray(), SectorCountry = sCountry.ToArray(), SectorMaterial = sMat.ToArray(),
             SectorDemand0 = sDem.ToArray(), SectorGrowth = sGrowth.ToArray(), SectorElasticity = sEl.ToArray(),
-            SectorChokeMultiple = sChoke.ToArray(), SectorCoverage = sCov.ToArray(), SectorStock0 = sStock.ToArray(),
+            SectorChokeMultiple = sChoke.ToArray(), SectorCostShare = sShare.ToArray(), SectorProductElasticity = sProdEl.ToArray(), SectorCoverage = sCov.ToArray(), SectorStock0 = sStock.ToArray(),
             SectorLossPerTonne = sLoss.ToArray(), SectorSubstMax = sSubMax.ToArray(), SectorSubstRate = sSubRate.ToArray(),
             SectorSubstHalf = sSubHalf.ToArray(), SectorSubstLag = sSubLag.ToArray(),
             MagnetSwarf = swarf, EndOfLifeCollection = collection,
@@ -575,6 +578,8 @@ public static class ScenarioCompiler
             SupplierTieMonths = b.Num(R.SupplierTieMonths, d.SupplierTieMonths),
             SupplierTieHeadroom = b.Num(R.SupplierTieHeadroom, d.SupplierTieHeadroom),
             SupplierContractShare = b.Num(R.SupplierContractShare, d.SupplierContractShare),
+            SubstitutionElasticity = b.Num(R.SubstitutionElasticity, d.SubstitutionElasticity),
+            FirmProductElasticity = b.Num(R.FirmProductElasticity, d.FirmProductElasticity),
             MaxPriceMultiple = b.Num(R.MaxPriceMultiple, d.MaxPriceMultiple),
             FixedCostShare = b.Num(R.FixedCostShare, d.FixedCostShare),
             MothballAfterMonths = b.Int(R.MothballAfterMonths, d.MothballAfterMonths),

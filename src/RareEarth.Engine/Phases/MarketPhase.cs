@@ -138,6 +138,7 @@ public static partial class MarketPhase
             s.BuyerCover[n] = m.SectorCoverage[sec] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = m.SectorChokeMultiple[sec] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = m.RefPrice[mat];
+            WillingnessToPay.ForSector(s, n, sec);
             s.BuyerElasticity[n] = m.SectorElasticity[sec];
             n++;
         }
@@ -158,6 +159,9 @@ public static partial class MarketPhase
             s.BuyerCover[n] = holder ? 0 : m.FirmInputCoverage[f] * (1 + m.HoardingGain[c] * s.Risk[c]);
             s.BuyerChoke[n] = holder ? limit : m.FirmChokeMultiple[f] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = holder ? 0 : m.RefPrice[mat];
+            // a stockholder buys less as soon as the price rises, up to its limit (as a stockpile)
+            if (holder) s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile;
+            else WillingnessToPay.ForFirm(s, n, proc, mat, coef);
             s.BuyerElasticity[n] = holder ? 1.0 : b.FirmElasticity;
             n++;
         }
@@ -173,6 +177,7 @@ public static partial class MarketPhase
             s.BuyerCover[n] = 0;
             s.BuyerChoke[n] = m.StockpileMaxPriceMultiple[k] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = 0; // a stockpile buys less as soon as the price rises
+            s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile;
             s.BuyerElasticity[n] = 1.0;
             n++;
         }
@@ -372,7 +377,7 @@ public static partial class MarketPhase
     /// </summary>
     static double Bid(WorldState s, int i, double p, double stockFactor)
     {
-        double chokeFactor = ChokeFactor(s.Model, p, s.BuyerChokeRef[i], s.BuyerChoke[i]);
+        double chokeFactor = WillingnessToPay.Factor(s, i, p);
         if (chokeFactor <= 0) return 0;
         double use = s.BuyerNeed[i] * s.ClassFactor[s.BuyerClass[i] * 2 + s.BuyerRegion[i]];
         double target = s.BuyerCover[i] * s.BuyerNeed[i] * stockFactor;

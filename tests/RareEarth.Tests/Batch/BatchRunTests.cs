@@ -60,7 +60,7 @@ public class BatchRunTests
         using var job = BatchKit.Sampled(db, DesignKind.Sobol, 5, 3, BatchKit.Short);
         var plan = job.Plan;
         int d = plan.Parameters.Count;
-        Assert.Equal(6, d);
+        Assert.Equal(8, d);
         Assert.Equal(5 * (d + 2), plan.Runs);
         var back = job.Store.ReadPlan();
         Assert.Equal(plan.Seeds, back.Seeds);

@@ -10,7 +10,7 @@ public class BatchShardTests
     [Fact]
     public void ShardsMergeIntoTheStoreOfTheWholeBatch()
     {
-        var whole = BatchKit.RunSampled(DesignKind.Sobol, 4, 9, threads: 2, BatchKit.Short); // 4 x (6 + 2) = 32 runs
+        var whole = BatchKit.RunSampled(DesignKind.Sobol, 4, 9, threads: 2, BatchKit.Short); // 4 x (8 + 2) = 40 runs
         var shards = new List<string>();
         for (int k = 0; k < 3; k++)
         {
@@ -26,8 +26,8 @@ public class BatchShardTests
         var merged = BatchKit.TempDb("merged.duckdb");
         var result = BatchMerge.Merge(merged, shards);
         Assert.True(result.Complete);
-        Assert.Equal(32, result.Stored);
-        Assert.Equal(32, result.Copied.Sum(c => c.Runs));
+        Assert.Equal(40, result.Stored);
+        Assert.Equal(40, result.Copied.Sum(c => c.Runs));
         using var a = BatchStore.Open(whole, readOnly: true);
         using var b = BatchStore.Open(merged, readOnly: true);
         Assert.Equal(a.ContentHash(), b.ContentHash());

@@ -28,8 +28,8 @@ public class FixedUncertainTests
         using var storeB = BatchStore.Open(dbB, readOnly: true);
         var planA = storeA.ReadPlan();
         var planB = storeB.ReadPlan();
-        // the same seeds and the same draws of the other five parameters: only the lever differs
-        Assert.Equal(5, planA.Parameters.Count);
+        // the same seeds and the same draws of the other seven parameters: only the lever differs
+        Assert.Equal(7, planA.Parameters.Count);
         Assert.Equal(planA.Seeds, planB.Seeds);
         Assert.Equal(planA.Values, planB.Values);
         // Japan's own hoarding shows in the price of its own market (it splits off when its supplies are cut)
@@ -49,7 +49,7 @@ public class FixedUncertainTests
         Assert.True(exit == 0, err);
         Assert.Contains($"note: --set fixes {Lever} for this batch", stdout);
         Assert.Contains("note: --set fixes events.0.approval for this batch", stdout);
-        Assert.Contains("4 parameters", stdout);
+        Assert.Contains("6 parameters", stdout);
     }
 
     [Fact]

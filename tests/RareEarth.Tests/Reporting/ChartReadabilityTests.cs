@@ -19,6 +19,7 @@ public class ChartReadabilityTests
     static readonly Lazy<SeriesRecorder> JapanBan = new(() => SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("what-if/japan-ban-2026.yaml")), 1));
 
     static TimeChart Chart(string stem) => RunCharts.Build(Controls.Value).Single(c => c.FileStem == stem);
+    /// <summary>controls-2025 with the April licences as a halt: months in which importers buy no Dy oxide (buyers never stop bidding altogether under willingness to pay from cost shares, so the shipped run buys some every month).</summary>
 
     static string TempDir() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "rareearth-tests", Guid.NewGuid().ToString("N"))).FullName;
 

@@ -42,6 +42,9 @@ public sealed class WorldState
     /// <summary>[m, c] this month's price in each country's market: its region's price, or its own when the country's
     /// imports were capped by the controlling exporter's rules and its supplier ties (the market split off).</summary>
     public readonly double[] CountryPrice;
+    /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
+    /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
+    public readonly double[] ExpectedCountry, ExpectedLongCountry;
 
     // ---- supplier ties [c, m], t/month ----
     /// <summary>Average imports from suppliers outside the controlling region (NaN until the first month is seen).</summary>
@@ -118,6 +121,8 @@ public sealed class WorldState
     internal readonly double[] BuyerChokeRef;
     /// <summary>Willingness to pay per buyer slot (<see cref="Phases.WillingnessToPay"/>): cost share and product elasticity.</summary>
     internal readonly double[] BuyerCostShare, BuyerProductElasticity;
+    /// <summary>Per buyer slot: the most it pays per kg, the value its use of a kg creates (USD/kg; +inf: no such bound).</summary>
+    internal readonly double[] BuyerReservation;
     internal readonly double[] BuyerElasticity;
     /// <summary>Buyers of a material that share a price elasticity share one class, so (p/p̂)^(−ε) is computed once per class and price.</summary>
     internal readonly int[] BuyerClass;
@@ -182,6 +187,7 @@ public sealed class WorldState
         Allowance = new double[M * C];
         Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
         ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C];
+        ExpectedCountry = new double[M * C]; ExpectedLongCountry = new double[M * C];
         SupplierTies = new double[C * M]; Qualified = new double[C * M]; ImportPremium = new double[C * M];
         Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];
         StockpileFill = new double[C * M]; DesiredHistory = new double[C * M * 12];
@@ -207,7 +213,7 @@ public sealed class WorldState
         int maxBuyers = S + F + C, maxSellers = F;
         BuyerNeed = new double[maxBuyers]; BuyerStock = new double[maxBuyers]; BuyerCover = new double[maxBuyers];
         BuyerChoke = new double[maxBuyers]; BuyerChokeRef = new double[maxBuyers]; BuyerElasticity = new double[maxBuyers]; BuyerBought = new double[maxBuyers];
-        BuyerCostShare = new double[maxBuyers]; BuyerProductElasticity = new double[maxBuyers];
+        BuyerCostShare = new double[maxBuyers]; BuyerProductElasticity = new double[maxBuyers]; BuyerReservation = new double[maxBuyers];
         BuyerClass = new int[maxBuyers]; ClassElasticity = new double[maxBuyers]; ClassFactor = new double[maxBuyers * 2];
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
@@ -266,7 +272,8 @@ public sealed class WorldState
                 Price[k] = PrevPrice[k] = Expected[k] = ExpectedLong[k] = BasePrice[k] = m.RefPrice[mat];
             }
         for (int mat = 0; mat < m.M; mat++)
-            for (int c = 0; c < m.C; c++) CountryPrice[mat * m.C + c] = m.RefPrice[mat];
+            for (int c = 0; c < m.C; c++)
+                CountryPrice[mat * m.C + c] = ExpectedCountry[mat * m.C + c] = ExpectedLongCountry[mat * m.C + c] = m.RefPrice[mat];
         Array.Fill(SupplierTies, double.NaN); Array.Clear(Qualified);
         Array.Clear(Risk);
         Array.Copy(m.Stockpile0, Stockpile, Stockpile.Length);

@@ -510,7 +510,7 @@ public static class ScenarioCompiler
             fCap.Add(cap); fCost.Add(0); fCash.Add(0); fCashMonths.Add(double.PositiveInfinity);
             fInv.Add(inv); fCov.Add(0); fUtil.Add(0);
             fHurdle.Add(0); fGrowth.Add(0); fMinProj.Add(0); fLead.Add(0); fRamp.Add(1);
-            fRndRate.Add(0); fRndHalf.Add(1); fThrift.Add(0); fRndLag.Add(1); fChoke.Add(1);
+            fRndRate.Add(0); fRndHalf.Add(1); fThrift.Add(0); fRndLag.Add(1); fChoke.Add(double.PositiveInfinity);
             fUnreported.Add(double.NaN); fEnforcement.Add(0);
             fHeld.Add(mat); fRule.Add(rule);
             hCarry.Add(hs.Num(R.StockCarry, 0.1));

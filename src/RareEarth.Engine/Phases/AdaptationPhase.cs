@@ -22,6 +22,11 @@ public static class AdaptationPhase
             if (m.ShockMonth < 0 || s.Month < m.ShockMonth)
                 s.BasePrice[k] += (s.Month == 0 ? 1.0 : 1.0 / 12.0) * (s.Price[k] - s.BasePrice[k]);
         }
+        for (int k = 0; k < M * C; k++)
+        {
+            s.ExpectedCountry[k] += b.ExpectationAlpha * (s.CountryPrice[k] - s.ExpectedCountry[k]);
+            s.ExpectedLongCountry[k] += b.LongExpectationAlpha * (s.CountryPrice[k] - s.ExpectedLongCountry[k]);
+        }
 
         for (int c = 0; c < C; c++)
         {
@@ -66,7 +71,7 @@ public static class AdaptationPhase
             if (m.FirmMaxGrowth[f] <= 0 || s.Exited[f] || s.Mothballed[f] > 0) continue; // restart before building anew
             var proc = m.Processes[m.FirmProcess[f]];
             int c = m.FirmCountry[f];
-            double margin = ProductionPhase.MarginRatio(s, f, proc, m.CountryRegion[c], useLongRun: true);
+            double margin = ProductionPhase.MarginRatio(s, f, proc, c, useLongRun: true);
             double subsidy = s.CapexSubsidy[c * m.P + m.FirmProcess[f]];
             double hurdle = m.FirmHurdle[f] * (1 - subsidy);
             // firms expand when they run near full (a firm with no capacity yet counts as full) and
@@ -88,11 +93,11 @@ public static class AdaptationPhase
         {
             if (m.FirmMaxThrift[f] <= 0) continue;
             var proc = m.Processes[m.FirmProcess[f]];
-            int r = m.CountryRegion[m.FirmCountry[f]];
+            int fc = m.FirmCountry[f];
             double excess = 0;
             for (int mat = 0; mat < m.M; mat++)
                 if (proc.Thriftable[mat] && proc.Inputs[mat] > 0)
-                    excess = Math.Max(excess, s.ExpectedLong[mat * 2 + r] / m.RefPrice[mat] - 1);
+                    excess = Math.Max(excess, s.ExpectedLongCountry[mat * m.C + fc] / m.RefPrice[mat] - 1);
             s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, excess);
             s.RndEffective[f] += (s.RndStock[f] - s.RndEffective[f]) / Math.Max(1, m.FirmRndLag[f]);
             s.Thrift[f] = m.FirmMaxThrift[f] * (1 - Math.Exp(-s.RndEffective[f] / Math.Max(1e-9, m.FirmRndHalf[f])));
@@ -100,8 +105,8 @@ public static class AdaptationPhase
         for (int sec = 0; sec < m.S; sec++)
         {
             if (m.SectorSubstMax[sec] <= 0) continue;
-            int c = m.SectorCountry[sec], mat = m.SectorMaterial[sec], r = m.CountryRegion[c];
-            double excess = Math.Max(0, s.ExpectedLong[mat * 2 + r] / m.RefPrice[mat] - 1) + s.Risk[c];
+            int c = m.SectorCountry[sec], mat = m.SectorMaterial[sec];
+            double excess = Math.Max(0, s.ExpectedLongCountry[mat * m.C + c] / m.RefPrice[mat] - 1) + s.Risk[c];
             s.SubstStock[sec] += m.SectorSubstRate[sec] * excess;
             s.SubstEffective[sec] += (s.SubstStock[sec] - s.SubstEffective[sec]) / Math.Max(1, m.SectorSubstLag[sec]);
             s.SubstShare[sec] = m.SectorSubstMax[sec] * (1 - Math.Exp(-s.SubstEffective[sec] / Math.Max(1e-9, m.SectorSubstHalf[sec])));

@@ -4,7 +4,7 @@ namespace RareEarth.Engine.Phases;
 /// Part of phase 6: firms' cash and what they do with their capacity (docs/model.md, "Mothballing, restart and exit").
 /// <list type="bullet">
 /// <item>Cash: each month a firm's cash changes by its sales revenue and price-floor top-ups, less its inputs at this
-/// month's price in its region and its cash cost: the variable part (1 − φ) on activity and the fixed part φ on active
+/// month's price in its country's market and its cash cost: the variable part (1 − φ) on activity and the fixed part φ on active
 /// capacity (φ = <c>fixed_cost_share</c>; mothballed capacity saves it). The cash cost is the unit cost without its
 /// capital charge (<c>cash_cost</c>): sunk capital does not decide whether a plant keeps running. Capacity built
 /// during the run is paid for with debt: its capital charge (unit cost − cash cost) is paid in cash every month.</item>
@@ -30,12 +30,12 @@ public static class CapacityDecisions
         {
             if (s.Exited[f] || ProductionPhase.IsStockholder(m, f) || ProductionPhase.IsUnreported(m, f)) continue;
             var proc = m.Processes[m.FirmProcess[f]];
-            int region = m.CountryRegion[m.FirmCountry[f]];
+            int fc = m.FirmCountry[f];
             double cash = ProductionPhase.CashCost(m, f) * 1000; // USD per t of activity
             double inputs = 0, topUp = 0;
             for (int mat = 0; mat < m.M; mat++)
             {
-                double p = s.Price[mat * 2 + region];
+                double p = s.CountryPrice[mat * m.C + fc];
                 double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
                 if (coef > 0) inputs += s.Activity[f] * coef * p * 1000;
                 if (proc.Outputs[mat] > 0)
@@ -57,7 +57,7 @@ public static class CapacityDecisions
             }
 
             // below cash cost for months in a row: mothball part of the idle capacity
-            double cashMargin = ProductionPhase.CashMarginRatio(s, f, proc, region, useLongRun: false);
+            double cashMargin = ProductionPhase.CashMarginRatio(s, f, proc, fc, useLongRun: false);
             s.LossMonths[f] = s.Capacity[f] > 0 && cashMargin < -b.MothballMargin ? s.LossMonths[f] + 1 : 0;
             if (s.LossMonths[f] >= b.MothballAfterMonths)
             {
@@ -69,7 +69,7 @@ public static class CapacityDecisions
             }
 
             if (s.Mothballed[f] <= 0) { s.GoodMonths[f] = 0; continue; }
-            double longRun = ProductionPhase.CashMarginRatio(s, f, proc, region, useLongRun: true);
+            double longRun = ProductionPhase.CashMarginRatio(s, f, proc, fc, useLongRun: true);
             s.GoodMonths[f] = longRun > b.RestartMargin ? s.GoodMonths[f] + 1 : 0;
             if (s.GoodMonths[f] >= b.RestartAfterMonths)
             {

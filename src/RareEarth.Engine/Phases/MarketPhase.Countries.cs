@@ -17,6 +17,8 @@ public static partial class MarketPhase
 {
     /// <summary>Times the pooled market is re-solved with newly split-off countries before the month moves on.</summary>
     const int MaxSplitPasses = 3;
+    /// <summary>A split-off market whose supply at any price is below this share of its buyers' monthly need forms no price of its own.</summary>
+    const double ThinMarket = 0.01;
 
     static void ResetSplits(WorldState s)
     {
@@ -164,7 +166,16 @@ public static partial class MarketPhase
             double inflow = fromCn + fromPool;
             s.SplitInflow[d] = inflow;
             double cnPool = s.SplitCnIn[d];
-            double pd = Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
+            // a market with (next to) nothing to sell at any price has no clearing price: a few kilograms against tonnes
+            // of need would put it where its last buyer stops bidding, far above any trade seen. No price is formed: the
+            // last one stands (at least the pooled price), and the scarcity shows as shortage. (Buyers do not resell
+            // their stocks to each other, which in a real thin market would set such a price: docs/model.md.)
+            double need = 0, supplyAtHi = inflow;
+            for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) need += s.BuyerNeed[i];
+            for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) supplyAtHi += Offer(s, j, hi);
+            double pd = supplyAtHi < ThinMarket * need
+                ? Math.Max(p1, s.CountryPrice[mat * C + d])
+                : Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
             s.CountryPrice[mat * C + d] = pd;
             double stockFactor = PriceFactors(s, mat, 1, pd);
             double bids = 0, home = 0;

@@ -160,7 +160,7 @@ public static partial class MarketPhase
             s.BuyerChoke[n] = holder ? limit : m.FirmChokeMultiple[f] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = holder ? 0 : m.RefPrice[mat];
             // a stockholder buys less as soon as the price rises, up to its limit (as a stockpile)
-            if (holder) s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile;
+            if (holder) { s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile; s.BuyerReservation[n] = double.PositiveInfinity; }
             else WillingnessToPay.ForFirm(s, n, proc, mat, coef);
             s.BuyerElasticity[n] = holder ? 1.0 : b.FirmElasticity;
             n++;
@@ -178,6 +178,7 @@ public static partial class MarketPhase
             s.BuyerChoke[n] = m.StockpileMaxPriceMultiple[k] * m.RefPrice[mat];
             s.BuyerChokeRef[n] = 0; // a stockpile buys less as soon as the price rises
             s.BuyerProductElasticity[n] = WillingnessToPay.Stockpile;
+            s.BuyerReservation[n] = double.PositiveInfinity;
             s.BuyerElasticity[n] = 1.0;
             n++;
         }

@@ -19,15 +19,14 @@ public static class ProductionPhase
             if (IsStockholder(m, f)) { s.Activity[f] = s.Planned[f] = s.Utilisation[f] = s.Margin[f] = 0; continue; }
             var proc = m.Processes[m.FirmProcess[f]];
             int c = m.FirmCountry[f];
-            int region = m.CountryRegion[c];
             bool unreported = IsUnreported(m, f);
 
-            s.Margin[f] = MarginRatio(s, f, proc, region, useLongRun: false);
-            s.Utilisation[f] = unreported ? UnreportedShare(s, f, proc, region) : UtilisationFor(s, s.Margin[f]);
+            s.Margin[f] = MarginRatio(s, f, proc, c, useLongRun: false);
+            s.Utilisation[f] = unreported ? UnreportedShare(s, f, proc, c) : UtilisationFor(s, s.Margin[f]);
             double planned = s.Utilisation[f] * s.Capacity[f] / 12.0;
 
             // output stock: cut back when the main output piles up beyond its cover
-            int main = MainOutput(s, proc, region);
+            int main = MainOutput(s, proc, c);
             if (main >= 0 && planned > 0)
             {
                 double monthlyOut = s.Capacity[f] / 12.0 * proc.Outputs[main];
@@ -73,7 +72,7 @@ public static class ProductionPhase
                 cnIn += use * s.InventoryCn[fi];
                 massIn += use;
             }
-            double cnOut = region == 0 ? 1.0 : (massIn > 0 ? cnIn / massIn : 0.0);
+            double cnOut = m.CountryRegion[c] == 0 ? 1.0 : (massIn > 0 ? cnIn / massIn : 0.0);
             for (int mat = 0; mat < M; mat++)
             {
                 double q = actual * proc.Outputs[mat];
@@ -126,14 +125,14 @@ public static class ProductionPhase
     /// reference, (p̂/p_ref)^η, at most 1. Its cost does not enter: illegal diggers answer to price and to the
     /// risk of being shut down, not to a margin over a declared cost.
     /// </summary>
-    internal static double UnreportedShare(WorldState s, int f, ProcessSpec proc, int region)
+    internal static double UnreportedShare(WorldState s, int f, ProcessSpec proc, int c)
     {
         var m = s.Model;
         double value = 0, refValue = 0;
         for (int mat = 0; mat < m.M; mat++)
         {
             if (proc.Outputs[mat] <= 0) continue;
-            value += proc.Outputs[mat] * s.Expected[mat * 2 + region];
+            value += proc.Outputs[mat] * s.ExpectedCountry[mat * m.C + c];
             refValue += proc.Outputs[mat] * m.RefPrice[mat];
         }
         double rel = refValue > 0 ? value / refValue : 1;
@@ -141,25 +140,28 @@ public static class ProductionPhase
         return Math.Clamp(share, 0, 1) * (1 - Math.Clamp(s.Enforcement[f], 0, 1));
     }
 
-    /// <summary>(expected revenue - expected cost) / expected cost per unit of activity, at the firm's full unit cost.</summary>
-    internal static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun) =>
-        MarginRatio(s, f, proc, region, useLongRun, s.Model.FirmUnitCost[f]);
+    /// <summary>
+    /// (expected revenue - expected cost) / expected cost per unit of activity, at the firm's full unit cost, at the
+    /// prices expected in its country's market (c).
+    /// </summary>
+    internal static double MarginRatio(WorldState s, int f, ProcessSpec proc, int c, bool useLongRun) =>
+        MarginRatio(s, f, proc, c, useLongRun, s.Model.FirmUnitCost[f]);
 
     /// <summary>The margin ratio at the firm's cash cost (unit cost without its capital charge).</summary>
-    internal static double CashMarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun) =>
-        MarginRatio(s, f, proc, region, useLongRun, CashCost(s.Model, f));
+    internal static double CashMarginRatio(WorldState s, int f, ProcessSpec proc, int c, bool useLongRun) =>
+        MarginRatio(s, f, proc, c, useLongRun, CashCost(s.Model, f));
 
     /// <summary>Cash cost of firm f, USD/kg of activity (its unit cost when none is stated).</summary>
     internal static double CashCost(Model m, int f) => f < m.FirmCashCost.Length ? m.FirmCashCost[f] : m.FirmUnitCost[f];
 
-    static double MarginRatio(WorldState s, int f, ProcessSpec proc, int region, bool useLongRun, double unitCost)
+    static double MarginRatio(WorldState s, int f, ProcessSpec proc, int c, bool useLongRun, double unitCost)
     {
         var m = s.Model;
-        var prices = useLongRun ? s.ExpectedLong : s.Expected;
+        var prices = useLongRun ? s.ExpectedLongCountry : s.ExpectedCountry;
         double revenue = 0, cost = unitCost;
         for (int mat = 0; mat < m.M; mat++)
         {
-            double p = prices[mat * 2 + region];
+            double p = prices[mat * m.C + c];
             if (proc.Outputs[mat] > 0) revenue += proc.Outputs[mat] * Math.Max(p, FloorFor(s, f, mat));
             double coef = InputCoefficient(s, f, proc, mat);
             if (coef > 0) cost += coef * p;
@@ -180,12 +182,12 @@ public static class ProductionPhase
     }
 
     /// <summary>The output with the largest expected value per unit of activity.</summary>
-    internal static int MainOutput(WorldState s, ProcessSpec proc, int region)
+    internal static int MainOutput(WorldState s, ProcessSpec proc, int c)
     {
         int best = -1; double bestValue = 0;
         for (int mat = 0; mat < s.Model.M; mat++)
         {
-            double v = proc.Outputs[mat] * s.Expected[mat * 2 + region];
+            double v = proc.Outputs[mat] * s.ExpectedCountry[mat * s.Model.C + c];
             if (v > bestValue) { bestValue = v; best = mat; }
         }
         return best;

@@ -20,6 +20,9 @@ public static class WillingnessToPay
         var m = s.Model;
         s.BuyerCostShare[n] = m.SectorCostShare[sec];
         s.BuyerProductElasticity[n] = m.SectorProductElasticity[sec];
+        // no user pays more for a kg than the value added its shortage would destroy (loss_per_tonne)
+        double loss = m.SectorLossPerTonne[sec] / 1000;
+        s.BuyerReservation[n] = loss > 0 ? loss : double.PositiveInfinity;
     }
 
     /// <summary>
@@ -35,12 +38,19 @@ public static class WillingnessToPay
         for (int o = 0; o < m.M; o++) atRef += proc.Outputs[o] * m.RefPrice[o];
         s.BuyerCostShare[n] = atRef > 0 ? Math.Min(1, coef * m.RefPrice[mat] / atRef) : 0;
         s.BuyerProductElasticity[n] = m.Behaviour.FirmProductElasticity;
+        // derived demand: no firm pays more for a kg of input than the expected value of the output it makes
+        // (a bound, it ignores the other inputs and the processing cost)
+        int c = m.FirmCountry[s.BuyerIndex[n]];
+        double output = 0;
+        for (int o = 0; o < m.M; o++) output += proc.Outputs[o] * s.ExpectedCountry[o * m.C + c];
+        s.BuyerReservation[n] = coef > 0 && output > 0 ? output / coef : double.PositiveInfinity;
     }
 
     /// <summary>Share of buyer i's bid that survives price p (1 at or below the reference price).</summary>
     public static double Factor(WorldState s, int i, double p)
     {
         var m = s.Model;
+        if (p >= s.BuyerReservation[i]) return 0;
         double eta = s.BuyerProductElasticity[i];
         if (eta < 0) return MarketPhase.ChokeFactor(m, p, 0, s.BuyerChoke[i]);
         double reference = s.BuyerChokeRef[i];

@@ -182,8 +182,8 @@ public class BatchChinaShareTests
     [Fact]
     public void ChinaShareSeriesEqualTheRunChartsIncludingTheirGaps()
     {
-        // the Japan ban: Japan buys no Dy oxide in some months (gaps in the series)
-        var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("what-if/japan-ban-2026.yaml"));
+        // the April licences as a halt, so that some importer has months without purchases (the gaps checked below)
+        var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(BatchKit.Controls, new List<string> { "events.0.regime=ban" });
         var layout = BatchLayout.For(compiled.Model);
         var recorder = new BatchRecorder(layout);
         RareEarth.Engine.Simulation.Run(new RareEarth.Engine.WorldState(compiled.Model, 5), recorder);

@@ -70,10 +70,14 @@ public class CountryMarketTests
         var ndpr = totals.Rerouting.Single(x => x.Country == "JP" && x.Material == "ndpr_oxide");
         Assert.True(ndpr.OwnMarketMonths >= 6, $"Japan's NdPr market on its own {ndpr.OwnMarketMonths} months");
         Assert.True(ndpr.PremiumUsd > 0, "no premium paid on rerouted NdPr");
-        // China's goods stop; suppliers elsewhere (Lynas in Malaysia) send more than without the ban, though little:
-        // most non-Chinese NdPr is already under contract (offtakes, MP's own magnets)
-        var cn = ndpr.Origins.Single(o => o.Origin == "CN");
-        Assert.True(cn.CounterfactualTonnes - cn.Tonnes > 1000, $"China sent only {cn.CounterfactualTonnes - cn.Tonnes:F0} t less NdPr to Japan over the run");
+        // China's goods stop during the ban; suppliers elsewhere (Lynas in Malaysia) send more than without it, though
+        // little: most non-Chinese NdPr is already under contract (offtakes, MP's own magnets)
+        var m = run.Model;
+        int jp = m.IndexOfCountry("JP"), cnIdx = m.IndexOfCountry("CN"), mat = m.IndexOfMaterial("ndpr_oxide");
+        var ban = Enumerable.Range(Month(run, "2026-01"), 12).ToList();
+        Assert.All(ban, t => Assert.Equal(0, run.TradeAt(t, cnIdx, mat, jp)));
+        double Others(SeriesRecorder r) => ban.Sum(t => Enumerable.Range(0, m.C).Where(o => o != jp && o != cnIdx).Sum(o => r.TradeAt(t, o, mat, jp)));
+        Assert.True(Others(run) > Others(cf) + 1, $"non-Chinese NdPr to Japan in the ban year: {Others(run):F0} t vs {Others(cf):F0} t without it");
         Assert.Contains(ndpr.Origins, o => o.Origin != "CN" && o.Tonnes > o.CounterfactualTonnes + 1);
         // a region-wide pool would have rerouted for free: nobody else splits off
         Assert.DoesNotContain(totals.Rerouting, x => x.Country != "JP" && x.OwnMarketMonths > 1);

@@ -16,7 +16,7 @@ public class ChartReadabilityTests
 {
     /// <summary>One run of controls-2025 (shock 2025-04), shared by the tests: about a second.</summary>
     static readonly Lazy<SeriesRecorder> Controls = new(() => SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml")), 1));
-    static readonly Lazy<SeriesRecorder> JapanBan = new(() => SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("what-if/japan-ban-2026.yaml")), 1));
+    static readonly Lazy<SeriesRecorder> Halted = new(() => SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml"), new List<string> { "events.0.regime=ban" }), 1));
 
     static TimeChart Chart(string stem) => RunCharts.Build(Controls.Value).Single(c => c.FileStem == stem);
     /// <summary>controls-2025 with the April licences as a halt: months in which importers buy no Dy oxide (buyers never stop bidding altogether under willingness to pay from cost shares, so the shipped run buys some every month).</summary>
@@ -37,7 +37,7 @@ public class ChartReadabilityTests
     [Fact]
     public void ChinaShareIsBlankInMonthsWithoutPurchasesAndNoImporterIsDrawnEmpty()
     {
-        var r = JapanBan.Value;
+        var r = Halted.Value;
         var m = r.Model;
         int mat = m.IndexOfMaterial("dy_oxide");
         var chart = RunCharts.Build(r).Single(c => c.FileStem == "china_share_dy_oxide");
@@ -56,7 +56,7 @@ public class ChartReadabilityTests
                 if (!purchases) blanks++;
             }
         }
-        Assert.True(blanks > 0, "under the ban Japan buys no Dy oxide in some months: they must be gaps, not the last share repeated");
+        Assert.True(blanks > 0, "controls-2025 with an April halt has months where an importer buys no Dy oxide: they must be gaps, not the last share repeated");
         // an importer that never buys a material has no panel (conc_light: none of them buys it)
         Assert.DoesNotContain(RunCharts.Build(r), c => c.FileStem == "china_share_conc_light" && c.Panels is { } p && p.Any(x => x.Series.All(s => s.Values.All(double.IsNaN))));
     }

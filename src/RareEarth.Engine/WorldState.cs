@@ -51,6 +51,8 @@ public sealed class WorldState
     public readonly double[] SupplierTies;
     /// <summary>Imports from new suppliers qualified on top of the ties (grows while the country is cut off).</summary>
     public readonly double[] Qualified;
+    /// <summary>[c, m] true when the country's market was split off last month (it stays split until its need falls clearly below its cap).</summary>
+    public readonly bool[] WasSplit;
 
     // ---- countries ----
     public readonly double[] Risk;            // [c]
@@ -188,7 +190,7 @@ public sealed class WorldState
         Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
         ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C];
         ExpectedCountry = new double[M * C]; ExpectedLongCountry = new double[M * C];
-        SupplierTies = new double[C * M]; Qualified = new double[C * M]; ImportPremium = new double[C * M];
+        SupplierTies = new double[C * M]; Qualified = new double[C * M]; WasSplit = new bool[C * M]; ImportPremium = new double[C * M];
         Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];
         StockpileFill = new double[C * M]; DesiredHistory = new double[C * M * 12];
         ExportRevenue = new double[C]; ExportRevenueBase = new double[C]; FiscalCost = new double[C];
@@ -274,7 +276,7 @@ public sealed class WorldState
         for (int mat = 0; mat < m.M; mat++)
             for (int c = 0; c < m.C; c++)
                 CountryPrice[mat * m.C + c] = ExpectedCountry[mat * m.C + c] = ExpectedLongCountry[mat * m.C + c] = m.RefPrice[mat];
-        Array.Fill(SupplierTies, double.NaN); Array.Clear(Qualified);
+        Array.Fill(SupplierTies, double.NaN); Array.Clear(Qualified); Array.Clear(WasSplit);
         Array.Clear(Risk);
         Array.Copy(m.Stockpile0, Stockpile, Stockpile.Length);
         Array.Copy(m.StockpileTarget0, StockpileTarget, StockpileTarget.Length);

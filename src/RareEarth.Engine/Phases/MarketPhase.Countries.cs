@@ -17,6 +17,8 @@ public static partial class MarketPhase
 {
     /// <summary>Times the pooled market is re-solved with newly split-off countries before the month moves on.</summary>
     const int MaxSplitPasses = 3;
+    /// <summary>A split-off market rejoins the pool when its net need falls below this share of its import cap.</summary>
+    const double RejoinBelow = 0.8;
     /// <summary>A split-off market whose supply at any price is below this share of its buyers' monthly need forms no price of its own.</summary>
     const double ThinMarket = 0.01;
 
@@ -58,11 +60,14 @@ public static partial class MarketPhase
             double tieLimit = ties * (1 + m.Behaviour.SupplierTieHeadroom) + s.Qualified[d * M + mat];
             double spot = 1 - m.Behaviour.SupplierContractShare;
             double cap = Math.Min(tieLimit + spot * clean, clean) + allowance;
-            if (need <= cap * 1.001 + 1e-9) continue;
+            // hysteresis: a market that was on its own last month rejoins the pool only once its need is clearly below
+            // its cap, so a country near the threshold does not flip in and out from month to month
+            double threshold = s.WasSplit[d * M + mat] ? RejoinBelow : 1.001;
+            if (need <= cap * threshold + 1e-9) continue;
             s.SplitOff[d] = true;
             s.SplitTieLimit[d] = tieLimit;
             s.SplitAllowance[d] = allowance;
-            s.SplitUnmet[d] = need - cap;
+            s.SplitUnmet[d] = Math.Max(0, need - cap); // staying split below the cap (hysteresis) qualifies nobody new
             for (int j = 0; j < s.SellerCount; j++)
                 s.SellerClean[j * C + d] = s.SellerMarket[j] == 1 && m.FirmCountry[s.SellerFirm[j]] != d ? CleanShare(s, j, mat, d) : 0;
             for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 1 && s.BuyerCountry[i] == d) s.BuyerMarket[i] = 2;
@@ -290,6 +295,7 @@ public static partial class MarketPhase
             int k = d * M + mat;
             double imports = s.CountryRecv[C + d] - s.HomeTake[d];
             s.SupplierTies[k] = double.IsNaN(s.SupplierTies[k]) ? imports : s.SupplierTies[k] + (imports - s.SupplierTies[k]) / tieMonths;
+            s.WasSplit[k] = s.SplitOff[d];
             double qual = m.QualificationMonths[mat];
             if (s.SplitOff[d]) s.Qualified[k] += s.SplitUnmet[d] / Math.Max(1, qual);
             else s.Qualified[k] *= 1 - 1 / tieMonths;

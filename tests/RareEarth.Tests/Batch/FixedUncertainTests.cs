@@ -37,7 +37,9 @@ public class FixedUncertainTests
         var outA = storeA.Rows(sql).Select(r => (double)r[0]!).ToList();
         var outB = storeB.Rows(sql).Select(r => (double)r[0]!).ToList();
         Assert.Equal(6, outA.Count);
-        Assert.All(outA.Zip(outB), x => Assert.True(x.First < x.Second, $"no hoarding {x.First} vs strong hoarding {x.Second}"));
+        // the lever moves the outcome in every run (its direction depends on timing: hoarding before the April controls
+        // buffers them, hoarding during them bids the price up)
+        Assert.All(outA.Zip(outB), x => Assert.True(Math.Abs(x.First - x.Second) > 1e-6, $"no hoarding {x.First} vs strong hoarding {x.Second}"));
     }
 
     [Fact]

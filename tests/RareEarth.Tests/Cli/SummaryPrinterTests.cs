@@ -105,14 +105,14 @@ public class SummaryPrinterTests
         // after the shock; that peak is listed apart, and every spike credited to the shock lies within 24 months of it
         var text = Printed("controls-2025.yaml",
             "events=[{month: 2025-04, type: export_regime, country: CN, materials: [dy_oxide, tb_oxide, ndfeb_magnet], to: all, regime: licence, approval: 0.25, delay: 1, confrontation: true}, " +
-            "{month: 2029-01, type: production_quota, country: CN, process: mine_light, tonnes: 120000}]");
+            "{month: 2029-01, type: production_quota, country: CN, process: mine_light, tonnes: 90000}]");
         static int After(string line) => int.Parse(System.Text.RegularExpressions.Regex.Match(line, @"\(\+(\d+)\)").Groups[1].Value);
         var spikes = Section(text, "Price spikes");
         Assert.NotEmpty(spikes);
-        Assert.All(spikes, l => Assert.InRange(After(l), 0, 24));
+        Assert.All(spikes.Where(l => !l.Contains(" more (see summary.json)")), l => Assert.InRange(After(l), 0, 24));
         var later = Section(text, "Later highs");
         Assert.Contains(later, l => l.Contains("conc_light"));
-        Assert.All(later, l => Assert.True(After(l) > 24, l));
+        Assert.All(later.Where(l => !l.Contains(" more (see summary.json)")), l => Assert.True(After(l) > 24, l));
     }
 
     [Fact]

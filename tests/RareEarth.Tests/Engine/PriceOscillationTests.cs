@@ -11,7 +11,7 @@ namespace RareEarth.Tests.Engine;
 public class PriceOscillationTests
 {
     /// <summary>Most zig-zags of one material in one region over the horizon, and of all of them together.</summary>
-    public const int MaxPerSeries = 10, MaxTotal = 20;
+    public const int MaxPerSeries = 10, MaxTotal = 24;
 
     static string Check(string scenario, int maxPerSeries = MaxPerSeries, int maxTotal = MaxTotal, params string[] sets)
     {
@@ -32,9 +32,9 @@ public class PriceOscillationTests
     [Fact]
     public void TheLicencesOf2025DoNotMakePricesZigZag()
     {
-        // measured: Tb outside China 6 (2025), magnets outside China 9 (one-month blips of ~6% from 2028, when Vietnam's
-        // licences are drawn each month), nothing else above 2. Every one of them comes from the monthly licence draws
-        // (approval × 2·Beta(κ/2, κ/2), κ = 20): see the next test
+        // measured with markets per country: Dy outside China 10, magnets 8, Tb 3 (21 in all). They come from the monthly
+        // licence draws (approval × 2·Beta(κ/2, κ/2), κ = 20), which move countries near their import cap in and out of
+        // their own markets (a split-off market rejoins only below 80% of its cap, which halves the flips): see the next test
         var bad = Check("controls-2025.yaml");
         Assert.True(bad == "", bad);
     }
@@ -43,9 +43,9 @@ public class PriceOscillationTests
     public void WithoutRandomLicenceDrawsThe2025PricesDoNotZigZagAtAll()
     {
         // approvals at their mean every month (κ = 1000): the market itself (bids, offers, expectations, willingness to
-        // pay) does not oscillate; measured: one "zig-zag" each for Dy, Tb and magnets outside China, their May 2025 peak
-        // (a rise then a fall), and nothing else
-        var bad = Check("controls-2025.yaml", 1, 3, "behaviour.approval_concentration=1000");
+        // pay) hardly oscillates; measured: the May 2025 peaks of Dy, Tb and magnets outside China (a rise then a fall)
+        // and two one-month moves of Dy outside China as Japan's market splits off and rejoins (5 in all)
+        var bad = Check("controls-2025.yaml", 3, 6, "behaviour.approval_concentration=1000");
         Assert.True(bad == "", bad);
     }
 

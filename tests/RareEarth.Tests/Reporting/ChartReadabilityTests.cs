@@ -188,6 +188,6 @@ public class ZeroFanTests
         Assert.Contains("dy_oxide: shortage", line);
         var links = Regex.Matches(md, @"\]\((charts/[^)]+\.png)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.All(links, l => Assert.True(File.Exists(Path.Combine(dir, l)), l));
-        Assert.DoesNotContain(links, l => l.Contains("fan_shortage_JP_dy_oxide", StringComparison.Ordinal));
+        Assert.DoesNotContain(links, l => l.Contains("fan_shortage_US_dy_oxide", StringComparison.Ordinal));
     }
 }

@@ -61,15 +61,15 @@ public static class HtmlOutcomes
         return o.Kind switch
         {
             OutcomeKind.ShortageMonths => o.Value > 0
-                ? $"{who}'s {mat} shortage lasts {Months(o.Value)}."
+                ? $"{Pos(who)} {mat} shortage lasts {Months(o.Value)}."
                 : $"{who} has no {mat} shortage.",
             OutcomeKind.PeakMultiple => $"The {mat} price outside China peaks at {ChartFormat.Number(o.Value)}× its level before the shock.",
             OutcomeKind.NetCost => o.Value >= 0
                 ? $"The confrontation costs {who} {ChartFormat.Format(o.Value, "USD")} (net, against the world without it)."
                 : $"{who} gains {ChartFormat.Format(-o.Value, "USD")} from the confrontation (net, against the world without it).",
             OutcomeKind.MonthsTo50 => double.IsFinite(o.Value)
-                ? $"{who}'s purchases of {mat} fall below 50% from China {Months(o.Value)} after the shock."
-                : $"{who}'s purchases of {mat} do not fall below 50% from China for good within the horizon.",
+                ? $"{Pos(who)} purchases of {mat} fall below 50% from China {Months(o.Value)} after the shock."
+                : $"{Pos(who)} purchases of {mat} do not fall below 50% from China for good within the horizon.",
             _ => o.Key,
         };
     }
@@ -86,8 +86,10 @@ public static class HtmlOutcomes
         int missing = a.Count - d.Length;
         if (d.Length == 0)
             return like.Kind == OutcomeKind.MonthsTo50
-                ? $"{who}'s purchases of {mat} do not fall below 50% from China for good in A or B."
+                ? $"{Pos(who)} purchases of {mat} do not fall below 50% from China for good in A or B."
                 : $"{who}: {Describe(like.Kind, mat)} cannot be compared (not defined in A or B).";
+        if (d.All(x => Math.Abs(x) < 1e-9))
+            return $"{Capital(Describe(like.Kind, mat, who))} is the same in B as in A.";
         var (mid, lo, hi) = Spread(d);
         // the range in the sentence's direction: "5 [4 to 6] months shorter" means B - A between -6 and -4
         if (mid < 0) (lo, hi) = (-hi, -lo);
@@ -95,24 +97,26 @@ public static class HtmlOutcomes
         string note = missing > 0 ? $" ({missing} of {a.Count} pairs left out: not defined in A or B)" : "";
         string text = like.Kind switch
         {
-            OutcomeKind.ShortageMonths => Math.Abs(mid) < 0.5 && Math.Abs(lo) < 0.5 && Math.Abs(hi) < 0.5
-                ? $"{who}'s {mat} shortage lasts as long in B as in A"
-                : $"{who}'s {mat} shortage lasts {Plain(Math.Abs(mid))}{Range(Plain)} months {(mid >= 0 ? "longer" : "shorter")} in B",
-            OutcomeKind.PeakMultiple => $"The {mat} price outside China peaks {ChartFormat.Number(Math.Abs(mid))}×{Range(ChartFormat.Number)} {(mid >= 0 ? "higher" : "lower")} (multiples of its pre-shock level) in B",
-            OutcomeKind.NetCost => $"{who}'s net cost is {ChartFormat.Format(Math.Abs(mid), "USD")}{Range(v => ChartFormat.Format(v, "USD"))} {(mid >= 0 ? "higher" : "lower")} in B",
-            OutcomeKind.MonthsTo50 => $"{who}'s purchases of {mat} fall below 50% from China {Plain(Math.Abs(mid))}{Range(Plain)} months {(mid <= 0 ? "sooner" : "later")} in B",
+            OutcomeKind.ShortageMonths => Math.Abs(mid) < 0.5
+                ? $"{Pos(who)} {mat} shortage lasts about as long in B as in A" + (d.Length > 1 && (Math.Abs(lo) >= 0.5 || Math.Abs(hi) >= 0.5) ? $" [B − A: {Plain(lo)} to {Plain(hi)} months]" : "")
+                : $"{Pos(who)} {mat} shortage lasts {Plain(Math.Abs(mid))}{Range(Plain)} months {(mid >= 0 ? "longer" : "shorter")} in B",
+            OutcomeKind.PeakMultiple => $"The {mat} price outside China peaks {(mid >= 0 ? "higher" : "lower")} in B, by {ChartFormat.Number(Math.Abs(mid))}{Range(ChartFormat.Number)} times its level before the shock",
+            OutcomeKind.NetCost => $"{Pos(who)} net cost is {ChartFormat.Format(Math.Abs(mid), "USD")}{Range(v => ChartFormat.Format(v, "USD"))} {(mid >= 0 ? "higher" : "lower")} in B",
+            OutcomeKind.MonthsTo50 => $"{Pos(who)} purchases of {mat} fall below 50% from China {Plain(Math.Abs(mid))}{Range(Plain)} months {(mid <= 0 ? "sooner" : "later")} in B",
             _ => like.Key,
         };
         return text + note + ".";
     }
 
-    static string Describe(OutcomeKind k, string mat) => k switch
+    static string Describe(OutcomeKind k, string mat, string who = "") => k switch
     {
-        OutcomeKind.ShortageMonths => $"the {mat} shortage",
-        OutcomeKind.PeakMultiple => $"the {mat} price peak",
-        OutcomeKind.NetCost => "the net cost",
-        _ => $"decoupling from China in {mat}",
+        OutcomeKind.ShortageMonths => who.Length > 0 ? $"{Pos(who)} {mat} shortage" : $"the {mat} shortage",
+        OutcomeKind.PeakMultiple => $"the {mat} price peak outside China",
+        OutcomeKind.NetCost => who.Length > 0 ? $"{Pos(who)} net cost" : "the net cost",
+        _ => who.Length > 0 ? $"{Pos(who)} decoupling from China in {mat}" : $"decoupling from China in {mat}",
     };
+
+    static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     /// <summary>Median and 5th and 95th percentiles.</summary>
     public static (double Mid, double Low, double High) Spread(IReadOnlyList<double> values)
@@ -125,6 +129,9 @@ public static class HtmlOutcomes
     /// <summary>"Japan" for JP (the scenario's name or the known table), the code itself when unknown, "" for none.</summary>
     public static string Name(string code, IReadOnlyDictionary<string, string> names) =>
         code.Length == 0 ? "" : names.TryGetValue(code, out var n) ? n : CountryNames.Fallback(code);
+
+    /// <summary>"Japan's", "United States'".</summary>
+    public static string Pos(string name) => name.EndsWith('s') ? name + "'" : name + "'s";
 
     static string Months(double v) => Math.Abs(v - 1) < 1e-9 ? "1 month" : $"{Plain(v)} months";
     static string Plain(double v) => ChartFormat.Number(Math.Round(v, Math.Abs(v) >= 10 ? 0 : 1));

@@ -68,8 +68,9 @@ public static class Views
         var v = Values(runs, o.Key);
         var (mid, lo, hi) = HtmlOutcomes.Spread(v);
         string unit = o.Kind == OutcomeKind.NetCost ? "USD" : "";
-        string range = double.IsFinite(lo) ? $" [5-95% of {runs.Count} runs: {ChartFormat.Format(lo, unit)} to {ChartFormat.Format(hi, unit)}]" : "";
-        return HtmlOutcomes.Sentence(o with { Value = mid }, names).TrimEnd('.') + range + ".";
+        string what = o.Kind switch { OutcomeKind.NetCost => "", OutcomeKind.PeakMultiple => "×", _ => " months" };
+        string range = double.IsFinite(lo) ? $" [5-95%: {ChartFormat.Format(lo, unit)} to {ChartFormat.Format(hi, unit)}{what}]" : "";
+        return $"Median of {runs.Count} runs: " + HtmlOutcomes.Sentence(o with { Value = mid }, names).TrimEnd('.') + range + ".";
     }
 
     static List<CostRow> Costs(Model m, IReadOnlyList<RunFrame> b, IReadOnlyList<RunFrame>? a, IReadOnlyDictionary<string, string> names)

@@ -28,8 +28,8 @@ public static class WorkbenchCharts
         var prices = new List<ChartSeries>();
         if (a is not null)
         {
-            prices.Add(Line(Tag("A", "outside China"), a, f => f.PriceOutside, 7, dashed: true));
-            prices.Add(Line(Tag("A", "Chinese domestic"), a, f => f.PriceChina, 7, dashed: true));
+            prices.Add(Line(Tag("A", "outside China"), a, f => f.PriceOutside, 0, dashed: true));
+            prices.Add(Line(Tag("A", "Chinese domestic"), a, f => f.PriceChina, 1, dashed: true));
         }
         prices.Add(Line(Tag("B", "outside China"), b, f => f.PriceOutside, 0));
         prices.Add(Line(Tag("B", "Chinese domestic"), b, f => f.PriceChina, 1));

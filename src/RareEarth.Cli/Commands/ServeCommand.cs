@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using RareEarth.Web;
 
 namespace RareEarth.Cli;
@@ -14,8 +16,12 @@ internal static class ServeCommand
         {
             Description = "Addresses to listen on instead, e.g. http://0.0.0.0:8080 (anyone who can reach them can run the model: a warning is printed)",
         };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Start the workbench on a free port, load the page and run every scenario once through it, print what it served and stop (a self-test)",
+        };
         var cmd = new Command("serve", "Start the workbench: a local web page where you pick a scenario, move its levers and compare what-ifs (docs/workbench.md). Ctrl-C stops it.")
-            { port, urls };
+            { port, urls, check };
         cmd.SetAction(parse =>
         {
             int p = parse.GetValue(port);
@@ -24,6 +30,7 @@ internal static class ServeCommand
                 Console.Error.WriteLine($"error: --port: found {p}, expected a whole number between 0 and 65535");
                 return Common.InvalidInput;
             }
+            if (parse.GetValue(check)) return Check();
             string address = parse.GetValue(urls) ?? $"http://127.0.0.1:{p}";
             foreach (var u in address.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -44,6 +51,35 @@ internal static class ServeCommand
             return Common.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>--check: the page and one run of each offered scenario over real HTTP on 127.0.0.1, then a graceful stop.</summary>
+    static int Check()
+    {
+        var app = WorkbenchApp.Build(new WorkbenchSettings { Urls = "http://127.0.0.1:0" });
+        app.StartAsync().GetAwaiter().GetResult();
+        try
+        {
+            string url = app.Urls.First();
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+            var page = http.GetStringAsync("/").GetAwaiter().GetResult();
+            if (!page.Contains("rareearth workbench", StringComparison.Ordinal)) throw new InvalidOperationException("the page is not the workbench's");
+            var catalog = app.Services.GetRequiredService<ScenarioCatalog>();
+            var times = new List<string>();
+            foreach (var e in catalog.Entries)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var r = http.PostAsJsonAsync("/api/run", new { scenario = e.Id }).GetAwaiter().GetResult();
+                if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{e.Id}: HTTP {(int)r.StatusCode} {r.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
+                times.Add($"{e.Id} {clock.ElapsedMilliseconds} ms");
+            }
+            Console.WriteLine($"ok: the workbench served {url}/ and one run of each of its {catalog.Entries.Count} scenarios ({string.Join(", ", times)}), scenarios from {catalog.Folder}");
+            return Common.Ok;
+        }
+        finally
+        {
+            app.StopAsync().GetAwaiter().GetResult();
+        }
     }
 
     static bool IsLoopback(string host) =>

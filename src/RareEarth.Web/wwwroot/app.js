@@ -130,6 +130,7 @@ function render(view) {
   clearProblems();
   state.view = view;
   $("charts").classList.remove("stale");
+  $("charts").dataset.material = view.material; $("charts").dataset.command = view.command; $("charts").dataset.runs = view.runs;
   $("headlines").innerHTML = view.headlines.map(h => `<li>${esc(h)}</li>`).join("");
   $("compare-box").hidden = !view.pinnedSets;
   $("compare").innerHTML = view.compare.map(h => `<li>${esc(h)}</li>`).join("");

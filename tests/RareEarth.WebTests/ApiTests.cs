@@ -167,4 +167,18 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal("cancelled", s.GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await _wb.Http.GetAsync($"/api/jobs/{id}/result")).StatusCode);
     }
+
+    [Fact]
+    public async Task Every_exercise_moves_levers_of_its_scenario_and_its_answer_is_an_outcome_of_the_run()
+    {
+        foreach (var x in Exercises.All)
+        {
+            var r = await _wb.Post("/api/run", new { scenario = x.Scenario, levers = x.Levers, material = x.Material });
+            var body = await r.Content.ReadAsStringAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.OK, $"{x.Id}: {body}");
+            var v = JsonDocument.Parse(body).RootElement;
+            Assert.True(v.GetProperty("outcomes").TryGetProperty(x.Outcome, out _), $"{x.Id}: no outcome {x.Outcome} in {v.GetProperty("outcomes")}");
+            Assert.Equal(x.Levers.Count > 0, v.GetProperty("command").GetString()!.Contains("--set ")); // its levers changed the run
+        }
+    }
 }

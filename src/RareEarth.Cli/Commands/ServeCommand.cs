@@ -56,7 +56,7 @@ internal static class ServeCommand
     /// <summary>--check: the page and one run of each offered scenario over real HTTP on 127.0.0.1, then a graceful stop.</summary>
     static int Check()
     {
-        var app = WorkbenchApp.Build(new WorkbenchSettings { Urls = "http://127.0.0.1:0" });
+        var app = WorkbenchApp.Build(new WorkbenchSettings { Urls = "http://127.0.0.1:0", Args = ["--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"] });
         app.StartAsync().GetAwaiter().GetResult();
         try
         {

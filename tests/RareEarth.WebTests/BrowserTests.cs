@@ -59,7 +59,8 @@ public sealed class BrowserTests
                 else { outside.Add(route.Request.Url); await route.AbortAsync(); }
             });
             var page = await context.NewPageAsync();
-            page.SetDefaultTimeout(20_000);
+            page.SetDefaultTimeout(30_000);
+            Assertions.SetDefaultExpectTimeout(30_000); // generous: the suite shares two cores with the other test assemblies
             await page.GotoAsync(url);
 
             // choose japan-2010: its levers appear, generated from its events

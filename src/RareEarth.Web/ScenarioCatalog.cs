@@ -41,7 +41,6 @@ public sealed class ScenarioCatalog
 
     /// <summary>The default folder: scenarios/ under the working directory, else the shipped one found above the program.</summary>
     public static string DefaultFolder() =>
-        Directory.Exists(Path.Combine("scenarios", "world")) ? Path.GetFullPath("scenarios") : ScenarioLoader_ShippedFolder() ?? Path.GetFullPath("scenarios");
-
-    static string? ScenarioLoader_ShippedFolder() => RareEarth.Scenarios.Yaml.ScenarioLoader.ShippedFolder;
+        Directory.Exists(Path.Combine("scenarios", "world")) ? Path.GetFullPath("scenarios")
+            : RareEarth.Scenarios.Yaml.ScenarioLoader.ShippedFolder ?? Path.GetFullPath("scenarios");
 }

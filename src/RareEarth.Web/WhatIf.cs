@@ -1,4 +1,3 @@
-using System.Globalization;
 using RareEarth.Runner.Output;
 using RareEarth.Scenarios;
 
@@ -118,6 +117,4 @@ public sealed class WhatIfPlanner(ScenarioCatalog catalog, WorkbenchLimits limit
         $"# Saved from the rareearth workbench: {side.Entry.DisplayPath}" + (side.Sets.Count > 0 ? " with " + string.Join(" ", side.Sets.Select(s => "--set " + s)) : "") + "\n" +
         $"# Resolved (extends and overrides applied). The same run from the command line:\n#   {side.Command(seed)}\n" +
         side.Compiled.Document.ToYaml();
-
-    public static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -144,6 +144,7 @@ public static class BatchCompare
 
         var path = Path.Combine(dir, "compare.md");
         File.WriteAllText(path, md.ToString());
+        HtmlMarkdown.WriteNextTo(path); // the same report as one self-contained HTML file
         return new CompareResult(path, charts, paired, comparisons);
     }
 

@@ -172,6 +172,7 @@ public static class BatchReport
 
         var reportPath = Path.Combine(dir, "report.md");
         File.WriteAllText(reportPath, md.ToString());
+        HtmlMarkdown.WriteNextTo(reportPath); // the same report as one self-contained HTML file
         return new BatchReportResult(reportPath, charts, warnings, box, sobolResults);
     }
 

@@ -52,7 +52,7 @@ public static class ChartCanvas
         return png;
     }
 
-    static void Draw(SKCanvas canvas, string title, IReadOnlyList<Plot> plots, int rows, int cols, int height)
+    internal static void Draw(SKCanvas canvas, string title, IReadOnlyList<Plot> plots, int rows, int cols, int height)
     {
         canvas.Clear(SKColors.White);
         var mp = new Multiplot(plots[0]);

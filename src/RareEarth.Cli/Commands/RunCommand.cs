@@ -60,6 +60,8 @@ internal static class RunCommand
                 RunOutput.Write(dir, compiled, s, rec, summary, staging =>
                 {
                     if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+                    HtmlRunReport.Write(staging, rec, summary, CountryNames.Of(compiled), charts.Count > 0 ? Path.Combine(staging, "charts") : null,
+                        $"run {compiled.Document.Files[0]} --seed {s}" + string.Concat(compiled.Document.Overrides.Select(o => $" --set {o}")));
                 }, overwrite);
                 return Common.Ok;
             });
@@ -67,7 +69,7 @@ internal static class RunCommand
             SummaryPrinter.Print(Console.Out, summary, compiled);
             Console.WriteLine();
             Console.WriteLine($"Simulated {compiled.Model.Months} months in {simMs.ToString("F0", CultureInfo.InvariantCulture)} ms; wrote {Path.TrimEndingDirectorySeparator(dir)}/ " +
-                              $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");
+                              $"(timeseries.csv, summary.json, run.json, scenario.resolved.yaml, report.html, {charts.Count} charts in charts/) in {sw.Elapsed.TotalSeconds:F1} s.");
             return Common.Ok;
         });
         return cmd;

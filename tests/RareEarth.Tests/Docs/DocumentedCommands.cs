@@ -159,14 +159,15 @@ public static class DocumentedCommands
 
     /// <summary>
     /// The same command made small: batches of at most <paramref name="runs"/> runs (sobol designs: 2 base samples, i.e.
-    /// 2·(d+2) runs), sweeps of at most three points per axis with at most two replications, and, unless
-    /// <paramref name="charts"/>, runs without charts.
+    /// 2·(d+2) runs), sweeps of at most three points per axis with at most two replications, <c>serve</c> as its
+    /// <c>--check</c> (start, serve every scenario once, stop) and, unless <paramref name="charts"/>, runs without charts.
     /// </summary>
     public static List<string> Small(IReadOnlyList<string> args, bool charts = true, int runs = 8)
     {
         var small = args.ToList();
         if (small.Contains("sobol")) runs = 2;
         if (!charts && small.FirstOrDefault() == "run" && !small.Contains("--no-charts")) small.Add("--no-charts");
+        if (small.FirstOrDefault() == "serve" && !small.Contains("--check")) small.Add("--check"); // serve until Ctrl-C: its self-test instead
         for (int i = 0; i + 1 < small.Count; i++)
         {
             string value = small[i + 1];

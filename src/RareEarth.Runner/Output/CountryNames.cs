@@ -1,7 +1,7 @@
 using RareEarth.Scenarios;
 using RareEarth.Scenarios.Yaml;
 
-namespace RareEarth.Cli;
+namespace RareEarth.Runner.Output;
 
 /// <summary>Readable names for country codes: the scenario's own <c>countries.X.name</c>, else a small table of common codes.</summary>
 public static class CountryNames

@@ -1,0 +1,46 @@
+using RareEarth.Scenarios;
+
+namespace RareEarth.Web;
+
+/// <summary>A shipped scenario the page may choose, by id (its file name without .yaml).</summary>
+public sealed record ScenarioEntry(string Id, string Name, string Description, string FullPath, string DisplayPath);
+
+/// <summary>
+/// The scenarios the workbench offers: the *.yaml files directly in one folder (the shipped scenarios/ by default), read
+/// once at start. The browser names a scenario by id only; no path ever comes from it.
+/// </summary>
+public sealed class ScenarioCatalog
+{
+    readonly Dictionary<string, ScenarioEntry> _byId = new(StringComparer.Ordinal);
+    public IReadOnlyList<ScenarioEntry> Entries { get; }
+    public string Folder { get; }
+
+    public ScenarioCatalog(string folder)
+    {
+        Folder = Path.GetFullPath(folder);
+        var list = new List<ScenarioEntry>();
+        foreach (var file in Directory.EnumerateFiles(Folder, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var id = Path.GetFileNameWithoutExtension(file);
+            try
+            {
+                var c = ScenarioCompiler.LoadAndCompile(file);
+                var entry = new ScenarioEntry(id, c.Name, c.Description.Trim(), file, $"scenarios/{id}.yaml");
+                list.Add(entry);
+                _byId[id] = entry;
+            }
+            catch (ScenarioException)
+            {
+                // a file that does not validate is not offered (validate says why)
+            }
+        }
+        Entries = list;
+    }
+
+    public ScenarioEntry? Find(string? id) => id is not null && _byId.TryGetValue(id, out var e) ? e : null;
+
+    /// <summary>The default folder: scenarios/ under the working directory, else the shipped one found above the program.</summary>
+    public static string DefaultFolder() =>
+        Directory.Exists(Path.Combine("scenarios", "world")) ? Path.GetFullPath("scenarios")
+            : RareEarth.Scenarios.Yaml.ScenarioLoader.ShippedFolder ?? Path.GetFullPath("scenarios");
+}

@@ -37,7 +37,7 @@ public sealed class AbcPopulation
 /// whose covariance is twice the weighted covariance of generation t-1 (Beaumont et al. 2009; Filippi et al. 2013).</item>
 /// <item>Every proposal is simulated once; its distance to the data is computed.</item>
 /// <item>The tolerance ε_t is the <c>quantile</c> of the proposals' distances (never above ε_{t-1} unless fewer than
-/// two proposals would pass); the proposals within ε_t are accepted.</item>
+/// half that share of the proposals would pass); the proposals within ε_t are accepted.</item>
 /// <item>Weights: w_i ∝ π(z_i) / Σ_j W_j K(z_i | z_j) with π the standard normal prior density and K the kernel
 /// (the importance weight of the PMC sampler; 1 in generation 0).</item>
 /// </list>
@@ -100,7 +100,8 @@ public static class AbcSmc
         var finite = distances.Where(double.IsFinite).OrderBy(x => x).ToArray();
         if (finite.Length == 0) throw new InvalidOperationException("every proposal failed or has an undefined distance; nothing to accept");
         double eps = Percentiles.Quantile(finite, Math.Clamp(quantile, 0, 1));
-        if (previous is not null && eps > previous.Epsilon && finite.Count(x => x <= previous.Epsilon) >= 2) eps = previous.Epsilon;
+        // never above the previous tolerance while that still leaves half the quantile's share of proposals to accept
+        if (previous is not null && eps > previous.Epsilon && finite.Count(x => x <= previous.Epsilon) >= quantile * proposals.Length / 2) eps = previous.Epsilon;
         var keep = Enumerable.Range(0, proposals.Length).Where(i => double.IsFinite(distances[i]) && distances[i] <= eps).ToArray();
         var z = keep.Select(i => proposals[i]).ToArray();
         var w = previous is null ? keep.Select(_ => 1.0).ToArray() : ImportanceWeights(z, previous);

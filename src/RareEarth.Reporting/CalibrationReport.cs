@@ -93,6 +93,7 @@ public static class CalibrationReport
         }
         var path = Path.Combine(dir, "fit.md");
         File.WriteAllText(path, md.ToString());
+        File.WriteAllText(Path.Combine(dir, "validation.md"), ValidationTable(r));
         return new CalibrationReportResult(path, charts);
     }
 

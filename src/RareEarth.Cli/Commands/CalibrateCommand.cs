@@ -75,6 +75,7 @@ internal static class CalibrateCommand
                 {
                     using var store = job.OpenStore(step, shard);
                     int before = store.CompletedRuns().Count, planned = shard?.RunsIn(step.Plan) ?? step.Plan.Runs;
+                    if (before > 0) Console.WriteLine($"resuming {step.Name}: {before} runs already stored, {planned - before} to run");
                     var progress = new BatchProgress();
                     var run = Task.Factory.StartNew(() => BatchRunner.Run(store, step.Plan, s, setup.Layout, k, progress, interrupt.Token, BatchStore.CommandLineText(), shard,
                         () => new CalibrationWorker(step.Plan, s, setup)), TaskCreationOptions.LongRunning);

@@ -46,8 +46,8 @@ public sealed record CalibrationTarget(string Name, TargetRole Role, SeriesKey S
 /// A calibration targets file (<c>scenarios/calibration/*.yaml</c>): the history CSV it draws from and two disjoint
 /// lists, <c>fitted:</c> (what the posterior is conditioned on) and <c>validation:</c> (only compared, out of sample).
 /// <code>
-/// history: ../../docs/sources/history-2025.csv   # relative to this file
-/// quantile: 0.5                                    # optional: share of each generation's proposals accepted
+/// history: ../../docs/sources/history-2025.csv   # relative to this file, else to the shipped scenarios/calibration/
+/// quantile: 0.25                                   # optional (default 0.25): share of each generation's proposals accepted
 /// fitted:
 ///   - {name: magnet_exports, metric: exports, material: ndfeb_magnet, country: CN, months: 2025-04..2025-09, distance: log_ratio, weight: 1}
 /// validation:
@@ -98,13 +98,17 @@ public sealed class TargetsFile
         else
         {
             historyPath = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, h.Value!));
+            // as extends: relative to this file, else to the shipped scenarios/calibration/ folder (a copied targets file still finds docs/sources/)
+            if (!File.Exists(historyPath) && !System.IO.Path.IsPathRooted(h.Value!) && ScenarioLoader.ShippedFolder is { } shipped &&
+                System.IO.Path.GetFullPath(System.IO.Path.Combine(shipped, "calibration", h.Value!)) is var fallback && File.Exists(fallback))
+                historyPath = fallback;
             try { history = HistoryRow.Read(historyPath); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
                 Err(h, "history", $"found '{h.Value}', expected a readable history CSV ({e.Message})");
             }
         }
-        double quantile = 0.5;
+        double quantile = 0.25;
         if (root.Get("quantile") is { } q && !(Number(q) is double qv && qv > 0 && qv <= 1 && (quantile = qv) > 0))
             Err(q, "quantile", $"found {q.Describe()}, expected a number in (0, 1]: the share of each generation's proposals accepted");
 

@@ -94,6 +94,7 @@ public static class CalibrationReport
         var path = Path.Combine(dir, "fit.md");
         File.WriteAllText(path, md.ToString());
         File.WriteAllText(Path.Combine(dir, "validation.md"), ValidationTable(r));
+        File.WriteAllText(Path.Combine(dir, "validation.csv"), ValidationCsv(r));
         return new CalibrationReportResult(path, charts);
     }
 
@@ -129,6 +130,24 @@ public static class CalibrationReport
                 md.AppendLine(Inv($"| **all validation points** | | {points} | {BatchNames[b]} | **{coverage:P0}** | **{rmse:F2}** | | |"));
             }
         return md.ToString();
+    }
+
+    /// <summary>The validation scores as CSV (scenario, target, parameters, points, coverage, log_rmse, peak_ratio, peak_month_offset): what the history floor test reads.</summary>
+    public static string ValidationCsv(CalibrationResults r)
+    {
+        var sb = new StringBuilder("scenario,target,parameters,points,coverage,log_rmse,peak_ratio,peak_month_offset\n");
+        var targets = r.Job.Setup.Targets.Targets;
+        var scenario = Path.GetFileNameWithoutExtension(r.Job.Scenario.File);
+        for (int k = 0; k < targets.Count; k++)
+        {
+            if (targets[k].Role != TargetRole.Validation) continue;
+            foreach (var b in new[] { "handset", "posterior" })
+            {
+                var s = r.Scores[b][k];
+                sb.Append(CultureInfo.InvariantCulture, $"{scenario},{targets[k].Name},{BatchNames[b]},{targets[k].Points.Count},{s.Coverage:R},{s.LogRmse:R},{s.PeakRatio:R},{s.PeakMonthOffset}\n");
+            }
+        }
+        return sb.ToString();
     }
 
     static string Stem(ParameterPosterior p) => "param_" + p.Prior.Path.Replace('.', '_');

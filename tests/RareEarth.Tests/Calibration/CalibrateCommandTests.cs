@@ -12,6 +12,10 @@ public class CalibrateCommandTests
     static (int Exit, string Out, string Err) Calibrate(string world, string targets, string outDir, params string[] more) =>
         CliProcess.Run(new[] { "calibrate", world, "--targets", targets, "--particles", "100", "--generations", "4", "--out", outDir, "--threads", "2" }.Concat(more).ToArray());
 
+    /// <summary>A smaller calibration (50 particles, 3 generations) where only the machinery is tested.</summary>
+    static (int Exit, string Out, string Err) Small(string world, string targets, string outDir, params string[] more) =>
+        CliProcess.Run(new[] { "calibrate", world, "--targets", targets, "--particles", "50", "--generations", "3", "--out", outDir, "--threads", "2" }.Concat(more).ToArray());
+
     static double[] Quantiles(string dir, int generation, int parameter, params double[] ps)
     {
         var pop = PopulationFile.Read(Path.Combine(dir, $"population-{generation:00}.json"));
@@ -66,7 +70,7 @@ public class CalibrateCommandTests
         var dir = CliProcess.TempDir();
         var (world, targets) = SyntheticWorld.Write(dir);
         string whole = Path.Combine(dir, "whole"), cut = Path.Combine(dir, "cut"), sharded = Path.Combine(dir, "sharded");
-        Assert.Equal(0, Calibrate(world, targets, whole).Exit);
+        Assert.Equal(0, Small(world, targets, whole).Exit);
 
         // an interrupted generation: copy generation 0 and half of generation 1's runs, as a kill leaves them
         Directory.CreateDirectory(cut);
@@ -75,27 +79,27 @@ public class CalibrateCommandTests
         {
             store.Exec("DELETE FROM series_values WHERE run_index % 2 = 1; DELETE FROM runs WHERE run_index % 2 = 1; UPDATE batch SET finished_at = NULL; CHECKPOINT");
         }
-        var (exit, stdout, stderr) = Calibrate(world, targets, cut);
+        var (exit, stdout, stderr) = Small(world, targets, cut);
         Assert.True(exit == 0, stdout + stderr);
-        Assert.Contains("resuming gen-01: 200 runs already stored, 200 to run", stdout);
+        Assert.Contains("resuming gen-01: 100 runs already stored, 100 to run", stdout);
 
         // a generation in two shards, then the rest in one piece
-        var first = Calibrate(world, targets, sharded, "--shard", "0/2");
+        var first = Small(world, targets, sharded, "--shard", "0/2");
         Assert.True(first.Exit == 0, first.Out + first.Err);
         Assert.Contains("shard 0/2 of gen-00 complete", first.Out);
-        var refused = Calibrate(world, targets, sharded);
+        var refused = Small(world, targets, sharded);
         Assert.Equal(2, refused.Exit);
         Assert.Contains("shards 1/2 are missing", refused.Err);
-        Assert.Equal(0, Calibrate(world, targets, sharded, "--shard", "1/2").Exit);
-        Assert.Equal(0, Calibrate(world, targets, sharded).Exit);
+        Assert.Equal(0, Small(world, targets, sharded, "--shard", "1/2").Exit);
+        Assert.Equal(0, Small(world, targets, sharded).Exit);
 
         foreach (var other in new[] { cut, sharded })
-            for (int g = 0; g < 4; g++)
+            for (int g = 0; g < 3; g++)
                 Assert.Equal(File.ReadAllText(Path.Combine(whole, $"population-{g:00}.json")), File.ReadAllText(Path.Combine(other, $"population-{g:00}.json")));
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "validation.md")), File.ReadAllText(Path.Combine(cut, "validation.md")));
 
         // the same folder with other settings is refused
-        var other2 = CliProcess.Run("calibrate", world, "--targets", targets, "--particles", "120", "--generations", "4", "--out", whole);
+        var other2 = CliProcess.Run("calibrate", world, "--targets", targets, "--particles", "60", "--generations", "3", "--out", whole);
         Assert.Equal(2, other2.Exit);
         Assert.Contains("another particles", other2.Err);
     }

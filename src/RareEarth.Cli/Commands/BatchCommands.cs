@@ -412,7 +412,7 @@ internal static class BatchCommands
     }
 
     /// <summary>A live bar on a terminal; plain lines every 2 s or 5% when output is redirected.</summary>
-    static async Task ShowProgress(BatchProgress p, Task run, int total, int before)
+    internal static async Task ShowProgress(BatchProgress p, Task run, int total, int before, string label = "batch")
     {
         string Line()
         {
@@ -451,7 +451,7 @@ internal static class BatchCommands
             var since = p.Clock.Elapsed - last;
             if (since >= TimeSpan.FromSeconds(2) || (step > lastStep && since >= TimeSpan.FromSeconds(0.5)))
             {
-                Console.WriteLine("batch: " + Line());
+                Console.WriteLine(label + ": " + Line());
                 last = p.Clock.Elapsed; lastStep = step;
             }
         }

@@ -18,6 +18,8 @@ public enum MetricKind : byte
     ShortageVsCounterfactual,
     /// <summary>The controlling country's export revenue in the counterfactual minus in the run.</summary>
     LostExportRevenueVsCounterfactual,
+    /// <summary>A calibration target's distance to history (the calibrate command's generation stores).</summary>
+    CalibrationDistance,
 }
 
 /// <summary>One summary metric of a run: a column of the store's <c>runs</c> table.</summary>

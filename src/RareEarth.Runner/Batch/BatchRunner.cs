@@ -41,6 +41,12 @@ public sealed class BatchProgress
     internal void Committed(int n) => Interlocked.Add(ref _written, n);
 }
 
+/// <summary>What a batch worker thread does with run i of the plan (one instance per thread, reused for its runs).</summary>
+public interface IBatchWorker
+{
+    RunResult Execute(int run);
+}
+
 /// <summary>How a batch session ended.</summary>
 public sealed record BatchOutcome(int Planned, int DoneBefore, int RanNow, int FailedNow, bool Complete, bool Cancelled, TimeSpan Elapsed);
 
@@ -57,8 +63,10 @@ public static class BatchRunner
     public static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(1);
 
     /// <param name="shard">Only this shard's runs (null: the whole batch). A shard's store is finished by <c>merge</c>.</param>
+    /// <param name="newWorker">Makes each thread's worker (null: the batch's own, which records the layout's metrics and series).</param>
     public static BatchOutcome Run(BatchStore store, BatchPlan plan, BatchScenario scenario, BatchLayout layout,
-        int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null, BatchShard? shard = null)
+        int threads, BatchProgress? progress = null, CancellationToken cancel = default, string? commandLine = null, BatchShard? shard = null,
+        Func<IBatchWorker>? newWorker = null)
     {
         progress ??= new BatchProgress();
         threads = Math.Clamp(threads, 1, 256);
@@ -107,7 +115,7 @@ public static class BatchRunner
             {
                 try
                 {
-                    var worker = new Worker(plan, scenario, layout);
+                    IBatchWorker worker = newWorker?.Invoke() ?? new Worker(plan, scenario, layout);
                     while (!stop.IsCancellationRequested)
                     {
                         int g = Interlocked.Increment(ref next);
@@ -179,7 +187,7 @@ public static class BatchRunner
     }
 
     /// <summary>One worker's reusable state: recorder buffers, and the compiled model and world state of its last design point.</summary>
-    sealed class Worker
+    sealed class Worker : IBatchWorker
     {
         readonly BatchPlan _plan;
         readonly BatchScenario _scenario;

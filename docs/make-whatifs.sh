@@ -39,6 +39,8 @@ mkdir -p "$WORK" "$(dirname "$OUT")"
 METRICS=(
   "Dy peak ×|peak_price_multiple_dy_oxide_ROW|1|mult"
   "magnet peak ×|peak_price_multiple_ndfeb_magnet_ROW|1|mult"
+  "EU Dy peak ×|peak_market_price_multiple_EU_dy_oxide|1|mult"
+  "JP magnet peak ×|peak_market_price_multiple_JP_ndfeb_magnet|1|mult"
   "JP short mo|shortage_months_JP_ndfeb_magnet|1|months"
   "US short mo|shortage_months_US_ndfeb_magnet|1|months"
   "EU short mo|shortage_months_EU_ndfeb_magnet|1|months"

@@ -6,8 +6,9 @@ namespace RareEarth.Web;
 public sealed record ScenarioEntry(string Id, string Name, string Description, string FullPath, string DisplayPath);
 
 /// <summary>
-/// The scenarios the workbench offers: the *.yaml files directly in one folder (the shipped scenarios/ by default), read
-/// once at start. The browser names a scenario by id only; no path ever comes from it.
+/// The scenarios the workbench offers: the *.yaml files directly in one folder (the shipped scenarios/ by default) and in
+/// its what-if/ subfolder (ids "what-if/NAME"), read once at start. The browser names a scenario by id only; no path
+/// ever comes from it.
 /// </summary>
 public sealed class ScenarioCatalog
 {
@@ -19,9 +20,12 @@ public sealed class ScenarioCatalog
     {
         Folder = Path.GetFullPath(folder);
         var list = new List<ScenarioEntry>();
-        foreach (var file in Directory.EnumerateFiles(Folder, "*.yaml").Order(StringComparer.Ordinal))
+        var whatIf = Path.Combine(Folder, "what-if");
+        var files = Directory.EnumerateFiles(Folder, "*.yaml").Order(StringComparer.Ordinal)
+            .Concat(Directory.Exists(whatIf) ? Directory.EnumerateFiles(whatIf, "*.yaml").Order(StringComparer.Ordinal) : []);
+        foreach (var file in files)
         {
-            var id = Path.GetFileNameWithoutExtension(file);
+            var id = Path.GetDirectoryName(file) == whatIf ? "what-if/" + Path.GetFileNameWithoutExtension(file) : Path.GetFileNameWithoutExtension(file);
             try
             {
                 var c = ScenarioCompiler.LoadAndCompile(file);

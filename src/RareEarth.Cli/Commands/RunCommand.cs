@@ -53,6 +53,7 @@ internal static class RunCommand
             var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash()) with
             {
                 Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
+                Resilience = cf is null ? null : ResilienceBuilder.Build(rec.Totals, cf.Totals),
             };
             IReadOnlyList<string> charts = Array.Empty<string>();
             int written = Writing.Guard(dir, () =>

@@ -49,4 +49,28 @@ public class ChartTests
         Assert.Contains("A test chart", svg);
         Assert.Contains("USD/kg", svg);
     }
+
+    [Fact]
+    public void ResilienceChartStacksEachDisruptionsMechanismsToItsRecovery()
+    {
+        var path = TestPaths.Variant("small-world.yaml",
+            "events:\n  - {month: 2021-01, type: export_regime, country: CN, materials: [oxide, magnet], to: all, regime: ban, confrontation: true}\n" +
+            "  - {month: 2022-01, type: export_regime, country: CN, materials: [oxide, magnet], to: all, regime: open, confrontation: true}\n");
+        var model = ScenarioCompiler.LoadAndCompile(path).Model;
+        var res = RareEarth.Runner.Output.ResilienceBuilder.Build(SingleRun.Execute(model, 1).Totals, SingleRun.Counterfactual(model, 1)!.Totals);
+        Assert.NotEmpty(res.Disruptions);
+        var seg = ResilienceChart.Segments(res.Disruptions);
+        for (int i = 0; i < seg.Length; i++)
+        {
+            // the stack's top minus its bottom-most extent, net of the negative parts, is the recovery
+            double up = seg[i].Max(x => x.Top), down = seg[i].Min(x => x.Base);
+            Assert.Equal(res.Disruptions[i].RecoveryTonnes, up + down, 6);
+        }
+        var dir = Path.Combine(Path.GetTempPath(), "rareearth-tests", Guid.NewGuid().ToString("N"));
+        var png = ResilienceChart.Render(res, dir)!;
+        using var bmp = SKBitmap.Decode(png);
+        Assert.Equal(ChartRenderer.Width, bmp.Width);
+        Assert.Contains("recovery", File.ReadAllText(Path.Combine(dir, "resilience.svg")));
+        Assert.Null(ResilienceChart.Render(new RareEarth.Runner.Output.ResilienceSummary("", []), dir));
+    }
 }

@@ -54,7 +54,7 @@ public sealed record SeriesDef(int Id, SeriesKind Kind, string Metric, int Mater
 /// parameter values, without the confrontation): <c>net_cost_vs_cf_usd_{country}</c> and <c>shortage_vs_cf_t_{country}</c>
 /// for every country, <c>lost_export_revenue_vs_cf_usd_{CN}</c>; per focus material, the main disruption's resilience
 /// indicators (<see cref="Output.ResilienceBuilder"/>): <c>resilience_size_{material}</c>, <c>resilience_recovery_months_{material}</c>
-/// and <c>resilience_share_{mechanism}_{material}</c> for each mechanism.
+/// and <c>resilience_share_{mechanism}_{material}</c> for each mechanism (<see cref="Output.ResilienceBuilder.MechanismColumns"/>).
 /// Definitions are those of <c>summary.json</c> (<see cref="Output.SummaryBuilder"/>);</item>
 /// <item>series (monthly): price of every material in both regions, shortage share and direct China share
 /// per importer of a focus material.</item>
@@ -138,7 +138,7 @@ public sealed class BatchLayout
                 metrics.Add(new MetricDef(Col("resilience_recovery_months", id), MetricKind.ResilienceRecoveryMonths, mat, -1, -1, "months",
                     $"{id}: months from the main disruption's start until supply and price are back within the band (NULL: not within the horizon)"));
                 for (int k = 0; k < Output.ResilienceBuilder.MechanismNames.Length; k++)
-                    metrics.Add(new MetricDef(Col("resilience_share", Output.ResilienceBuilder.MechanismNames[k], id), MetricKind.ResilienceShare, mat, -1, -1, "share",
+                    metrics.Add(new MetricDef(Col("resilience_share", Output.ResilienceBuilder.MechanismColumns[k], id), MetricKind.ResilienceShare, mat, -1, -1, "share",
                         $"{id}: share of the main disruption's recovery from {Output.ResilienceBuilder.MechanismNames[k].Replace('_', ' ')} (NULL: no disruption or no recovery)", k));
             }
         }

@@ -60,6 +60,8 @@ public static class ResilienceBuilder
     public const double StartLoss = 0.10, StartPrice = 1.25, BandLoss = 0.05, BandPrice = 1.10;
     public const int CalmMonths = 6, SmoothMonths = 3;
     public static readonly string[] MechanismNames = { "substitution_thrift", "new_supply", "recycling", "stock_release", "demand_destruction", "other" };
+    /// <summary>The mechanisms' short names in the batch's column names (which stay short enough for an 80-column terminal).</summary>
+    public static readonly string[] MechanismColumns = { "subst_thrift", "new_supply", "recycling", "stocks", "destruction", "other" };
 
     public const string Definition =
         "per material, countries outside the restricting region, run vs counterfactual: supply = imports from the restricting region + " +

@@ -52,4 +52,17 @@ public class ResilienceTests
         var magnet = ResilienceBuilder.Main(res.Disruptions, "magnet")!;
         Assert.True(Math.Abs(magnet.Tonnes.Other) <= 0.05 * Math.Abs(magnet.RecoveryTonnes) + 1, $"other {magnet.Tonnes.Other} of {magnet.RecoveryTonnes}");
     }
+
+    [Fact]
+    public void TheBatchKeepsTheIndicatorsOfEachFocusMaterial()
+    {
+        var model = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml")).Model;
+        var names = RareEarth.Runner.Batch.BatchLayout.For(model).Metrics.Select(m => m.Name).ToHashSet();
+        foreach (var mat in new[] { "ndfeb_magnet", "dy_oxide" })
+        {
+            Assert.Contains($"resilience_size_{mat}", names);
+            Assert.Contains($"resilience_recovery_months_{mat}", names);
+            foreach (var k in ResilienceBuilder.MechanismColumns) Assert.Contains($"resilience_share_{k}_{mat}", names);
+        }
+    }
 }

@@ -37,6 +37,7 @@ public sealed class RunFrame
         var summary = SummaryBuilder.Build(rec, compiled.Name, seed, compiled.Document.Hash()) with
         {
             Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
+            Resilience = cf is null ? null : ResilienceBuilder.Build(rec.Totals, cf.Totals),
         };
         recorder?.Invoke(rec, cf);
         return From(rec, summary, material, seed);

@@ -53,13 +53,18 @@ internal static class RunCommand
             var summary = SummaryBuilder.Build(rec, compiled.Name, s, compiled.Document.Hash()) with
             {
                 Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
+                Resilience = cf is null ? null : ResilienceBuilder.Build(rec.Totals, cf.Totals),
             };
             IReadOnlyList<string> charts = Array.Empty<string>();
             int written = Writing.Guard(dir, () =>
             {
                 RunOutput.Write(dir, compiled, s, rec, summary, staging =>
                 {
-                    if (!parse.GetValue(noCharts)) charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+                    if (!parse.GetValue(noCharts))
+                    {
+                        charts = RunCharts.Render(rec, Path.Combine(staging, "charts"));
+                        if (ResilienceChart.Render(summary.Resilience, Path.Combine(staging, "charts")) is string png) charts = [.. charts, png];
+                    }
                     HtmlRunReport.Write(staging, rec, summary, CountryNames.Of(compiled), charts.Count > 0 ? Path.Combine(staging, "charts") : null,
                         $"run {compiled.Document.Files[0]} --seed {s}" + string.Concat(compiled.Document.Overrides.Select(o => $" --set {o}")));
                 }, overwrite);

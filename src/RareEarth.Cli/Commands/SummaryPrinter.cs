@@ -35,6 +35,7 @@ public static class SummaryPrinter
             p.Rerouting(cf);
             p.CounterfactualHarm(cf);
         }
+        if (s.Resilience is { } res) p.Resilience(res);
         else
         {
             // --no-counterfactual: against the pre-shock prices and revenue rate only
@@ -223,6 +224,21 @@ public static class SummaryPrinter
                     w.WriteLine("  its share of world output, before the shock -> last 12 months: " +
                                 string.Join(", ", shares.Select(x => $"{x.Material} {Pct(x.ShareBeforeShock, 0)} -> {Pct(x.ShareAtEnd, 0)}")));
             }
+        }
+
+        public void Resilience(ResilienceSummary res)
+        {
+            w.WriteLine();
+            w.WriteLine("Resilience (Sprecher et al. 2017): disruptions of supply outside China against the counterfactual, their size, months to");
+            w.WriteLine("recover (supply within 5% and price within 1.1x for 6 months) and where the recovery came from (share of the tonnes):");
+            Rows(res.Disruptions.OrderByDescending(d => d.PeakSupplyLossShare).ToList(), d => IsFocusMaterial(d.Material), d => d.Material + d.Start,
+                d => $"{d.Material,-14} {d.Start}  supply -{Pct(d.PeakSupplyLossShare, 0)}, price x{d.PeakPriceMultiple.ToString("F1", CultureInfo.InvariantCulture)}, " +
+                     (d.RecoveryMonths is int n ? $"recovered in {Months(n)}" : "not recovered by the end") +
+                     (d.Shares is { } x
+                         ? $"; substitution/thrift {Pct(x.SubstitutionThrift, 0)}, new supply {Pct(x.NewSupply, 0)}, recycling {Pct(x.Recycling, 0)}, " +
+                           $"stocks {Pct(x.StockRelease, 0)}, demand destruction {Pct(x.DemandDestruction, 0)}, other {Pct(x.Other, 0)}"
+                         : "; no net recovery to share"),
+                "no disruption");
         }
 
         static string Signed(double usd) => (usd >= 0 ? "+" : "") + Bn(usd, 2);

@@ -20,10 +20,17 @@ public enum MetricKind : byte
     LostExportRevenueVsCounterfactual,
     /// <summary>A calibration target's distance to history (the calibrate command's generation stores).</summary>
     CalibrationDistance,
+    /// <summary>The main disruption's peak supply loss share (<see cref="Output.ResilienceBuilder"/>; 0: no disruption).</summary>
+    ResilienceSize,
+    /// <summary>Months the main disruption took to recover (NULL: not within the horizon; 0: no disruption).</summary>
+    ResilienceRecoveryMonths,
+    /// <summary>The share of the main disruption's recovery from one mechanism (<see cref="MetricDef.Mechanism"/>).</summary>
+    ResilienceShare,
 }
 
 /// <summary>One summary metric of a run: a column of the store's <c>runs</c> table.</summary>
-public sealed record MetricDef(string Name, MetricKind Kind, int Material, int Country, int Region, string Unit, string Description);
+/// <param name="Mechanism">For <see cref="MetricKind.ResilienceShare"/>: the index in <see cref="Output.ResilienceBuilder.MechanismNames"/>.</param>
+public sealed record MetricDef(string Name, MetricKind Kind, int Material, int Country, int Region, string Unit, string Description, int Mechanism = -1);
 
 public enum SeriesKind : byte { Price, ShortageShare, ChinaShare }
 
@@ -45,7 +52,9 @@ public sealed record SeriesDef(int Id, SeriesKind Kind, string Metric, int Mater
 /// <c>total_cost_usd_{country}</c> for every country, <c>lost_export_revenue_usd_{CN}</c> for the controlling country;
 /// when the scenario has a counterfactual (<see cref="Model.HasCounterfactual"/>), paired with each run (same seed and
 /// parameter values, without the confrontation): <c>net_cost_vs_cf_usd_{country}</c> and <c>shortage_vs_cf_t_{country}</c>
-/// for every country, <c>lost_export_revenue_vs_cf_usd_{CN}</c>.
+/// for every country, <c>lost_export_revenue_vs_cf_usd_{CN}</c>; per focus material, the main disruption's resilience
+/// indicators (<see cref="Output.ResilienceBuilder"/>): <c>resilience_size_{material}</c>, <c>resilience_recovery_months_{material}</c>
+/// and <c>resilience_share_{mechanism}_{material}</c> for each mechanism (<see cref="Output.ResilienceBuilder.MechanismColumns"/>).
 /// Definitions are those of <c>summary.json</c> (<see cref="Output.SummaryBuilder"/>);</item>
 /// <item>series (monthly): price of every material in both regions, shortage share and direct China share
 /// per importer of a focus material.</item>
@@ -121,6 +130,17 @@ public sealed class BatchLayout
             if (cn >= 0)
                 metrics.Add(new MetricDef(Col("lost_export_revenue_vs_cf_usd", m.CountryIds[cn]), MetricKind.LostExportRevenueVsCounterfactual, -1, cn, -1, "USD",
                     $"{m.CountryIds[cn]}: export revenue without the confrontation minus with it, over the horizon"));
+            foreach (int mat in focus)
+            {
+                string id = m.MaterialIds[mat];
+                metrics.Add(new MetricDef(Col("resilience_size", id), MetricKind.ResilienceSize, mat, -1, -1, "share",
+                    $"{id}: the main disruption's peak supply loss outside China against the counterfactual (0: no disruption)"));
+                metrics.Add(new MetricDef(Col("resilience_recovery_months", id), MetricKind.ResilienceRecoveryMonths, mat, -1, -1, "months",
+                    $"{id}: months from the main disruption's start until supply and price are back within the band (NULL: not within the horizon)"));
+                for (int k = 0; k < Output.ResilienceBuilder.MechanismNames.Length; k++)
+                    metrics.Add(new MetricDef(Col("resilience_share", Output.ResilienceBuilder.MechanismColumns[k], id), MetricKind.ResilienceShare, mat, -1, -1, "share",
+                        $"{id}: share of the main disruption's recovery from {Output.ResilienceBuilder.MechanismNames[k].Replace('_', ' ')} (NULL: no disruption or no recovery)", k));
+            }
         }
 
         var series = new List<SeriesDef>();

@@ -74,6 +74,10 @@ public sealed class BatchRecorder : IRecorder
         var cf = counterfactual;
         var w = BaselineWindow.Of(_model);
         var metrics = _layout.Metrics;
+        var disruptions = cf is null ? null : new Disruption?[_M];
+        if (cf is not null)
+            foreach (int mat in _layout.FocusMaterials)
+                disruptions![mat] = ResilienceBuilder.Main(ResilienceBuilder.Of(Totals.Resilience, cf.Resilience, mat), _model.MaterialIds[mat]);
         for (int k = 0; k < metrics.Count; k++)
         {
             var d = metrics[k];
@@ -89,6 +93,9 @@ public sealed class BatchRecorder : IRecorder
                 MetricKind.NetCostVsCounterfactual => cf is null ? double.NaN : CounterfactualBuilder.NetCost(Totals, cf, d.Country),
                 MetricKind.ShortageVsCounterfactual => cf is null ? double.NaN : CounterfactualBuilder.ExtraShortage(Totals, cf, d.Country),
                 MetricKind.LostExportRevenueVsCounterfactual => cf is null ? double.NaN : cf.ExportRevenue[d.Country] - Totals.ExportRevenue[d.Country],
+                MetricKind.ResilienceSize => disruptions is null ? double.NaN : disruptions[d.Material]?.PeakSupplyLossShare ?? 0,
+                MetricKind.ResilienceRecoveryMonths => disruptions is null ? double.NaN : ResilienceBuilder.RecoveryMetric(disruptions[d.Material]),
+                MetricKind.ResilienceShare => disruptions?[d.Material]?.Shares?[d.Mechanism] ?? double.NaN,
                 _ => double.NaN,
             };
         }

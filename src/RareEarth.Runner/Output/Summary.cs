@@ -45,6 +45,8 @@ public sealed record RunSummary(
 {
     /// <summary>Costs against the same world and seed without the confrontation; null when not run (--no-counterfactual) or nothing to remove.</summary>
     public CounterfactualSummary? Counterfactual { get; init; }
+    /// <summary>Disruptions against the counterfactual, their size, recovery time and mechanisms (<see cref="ResilienceBuilder"/>); null without one.</summary>
+    public ResilienceSummary? Resilience { get; init; }
     /// <summary>Firms that mothballed capacity or failed (docs/model.md, "Mothballing, restart and exit").</summary>
     public IReadOnlyList<FirmFate> Firms { get; init; } = Array.Empty<FirmFate>();
 }

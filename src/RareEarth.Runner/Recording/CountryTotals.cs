@@ -31,11 +31,15 @@ public sealed class CountryTotals : IRecorder
     /// <summary>[c, m] months the country's market had a price of its own.</summary>
     public int[] OwnMarketMonths = [];
 
+    /// <summary>Monthly flows of each material outside the restricting region (the resilience indicators' input).</summary>
+    public ResilienceSeries Resilience { get; } = new();
+
     public Model Model => _model;
 
     public void Begin(Model model)
     {
         _model = model;
+        Resilience.Begin(model);
         if (model.C != _C || model.M != _M)
         {
             _C = model.C; _M = model.M;
@@ -71,6 +75,7 @@ public sealed class CountryTotals : IRecorder
             }
         for (int f = 0; f < m.F; f++)
             ProducerMargin[m.FirmCountry[f]] += s.FirmRevenue[f] - s.Activity[f] * m.FirmUnitCost[f] * 1000;
+        Resilience.Record(s, t);
     }
 
     public void End(WorldState state) { }

@@ -49,6 +49,7 @@ public static class BatchKit
         return SummaryBuilder.Build(rec, compiled.Name, seed, compiled.Document.Hash()) with
         {
             Counterfactual = cf is null ? null : CounterfactualBuilder.Build(rec.Totals, cf.Totals),
+            Resilience = cf is null ? null : ResilienceBuilder.Build(rec.Totals, cf.Totals),
         };
     }
 
@@ -70,6 +71,9 @@ public static class BatchKit
             MetricKind.NetCostVsCounterfactual => s.Counterfactual!.Countries.Single(x => x.Country == c).NetCostUsd,
             MetricKind.ShortageVsCounterfactual => s.Counterfactual!.Countries.Single(x => x.Country == c).ShortageTonnes,
             MetricKind.LostExportRevenueVsCounterfactual => s.Counterfactual!.Restrictor!.LostExportRevenueUsd,
+            MetricKind.ResilienceSize => ResilienceBuilder.Main(s.Resilience!.Disruptions, mat!)?.PeakSupplyLossShare ?? 0,
+            MetricKind.ResilienceRecoveryMonths => ResilienceBuilder.RecoveryMetric(ResilienceBuilder.Main(s.Resilience!.Disruptions, mat!)),
+            MetricKind.ResilienceShare => ResilienceBuilder.Main(s.Resilience!.Disruptions, mat!)?.Shares?[m.Mechanism] ?? double.NaN,
             _ => throw new ArgumentOutOfRangeException(nameof(m)),
         };
     }

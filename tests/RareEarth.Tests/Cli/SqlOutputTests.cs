@@ -176,7 +176,7 @@ public class SqlOutputTests(SqlOutputTests.Store store) : IClassFixture<SqlOutpu
             Assert.Contains(lines, l => l.StartsWith(column + " ", StringComparison.Ordinal));
 
         // a terminal of 80 columns holds every column name whole
-        (exit, _, var describe, err) = Run(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "sql", store.Db, "DESCRIBE runs_wide", "--format", "table");
+        (exit, _, var describe, err) = Run(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "sql", store.Db, "DESCRIBE runs_wide", "--format", "table", "--limit", "1000");
         Assert.True(exit == 0, err);
         Assert.All(Lines(describe), l => Assert.True(l.Length <= 80, l));
         Assert.DoesNotContain("…", describe);

@@ -49,4 +49,30 @@ public class ChartTests
         Assert.Contains("A test chart", svg);
         Assert.Contains("USD/kg", svg);
     }
+
+    [Fact]
+    public void ResilienceChartStacksEachDisruptionsMechanismsToItsRecovery()
+    {
+        var path = TestPaths.Variant("small-world.yaml",
+            "events:\n  - {month: 2021-01, type: export_regime, country: CN, materials: [oxide, magnet], to: all, regime: ban, confrontation: true}\n" +
+            "  - {month: 2022-01, type: export_regime, country: CN, materials: [oxide, magnet], to: all, regime: open, confrontation: true}\n");
+        var model = ScenarioCompiler.LoadAndCompile(path).Model;
+        var res = RareEarth.Runner.Output.ResilienceBuilder.Build(SingleRun.Execute(model, 1).Totals, SingleRun.Counterfactual(model, 1)!.Totals);
+        Assert.NotEmpty(res.Disruptions);
+        var drawn = ResilienceChart.Drawn(res);
+        Assert.NotEmpty(drawn);
+        var seg = ResilienceChart.Segments(drawn);
+        for (int i = 0; i < seg.Length; i++)
+        {
+            // the positive parts stacked up plus the negative ones stacked down net to the whole recovery: 100%
+            double up = seg[i].Max(x => x.Top), down = seg[i].Min(x => x.Base);
+            Assert.Equal(100, up + down, 6);
+        }
+        var dir = Path.Combine(Path.GetTempPath(), "rareearth-tests", Guid.NewGuid().ToString("N"));
+        var png = ResilienceChart.Render(res, dir)!;
+        using var bmp = SKBitmap.Decode(png);
+        Assert.Equal(ChartRenderer.Width, bmp.Width);
+        Assert.Contains("recovery", File.ReadAllText(Path.Combine(dir, "resilience.svg")));
+        Assert.Null(ResilienceChart.Render(new RareEarth.Runner.Output.ResilienceSummary("", []), dir));
+    }
 }

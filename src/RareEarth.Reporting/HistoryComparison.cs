@@ -15,34 +15,10 @@ public sealed record HistoryPoint(string Month, string Metric, string Material, 
 /// </summary>
 public static class HistoryComparison
 {
-    public static List<HistoryPoint> Read(string path)
-    {
-        var points = new List<HistoryPoint>();
-        var lines = File.ReadAllLines(path);
-        for (int i = 1; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]) || lines[i].StartsWith('#')) continue;
-            var f = SplitCsv(lines[i]);
-            if (f.Count < 9) throw new FormatException($"{path}:{i + 1}: expected 9 columns month,metric,material,country,partner,value,unit,use,source; found {f.Count}");
-            if (!double.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                throw new FormatException($"{path}:{i + 1}: value '{f[5]}' is not a number");
-            points.Add(new HistoryPoint(f[0], f[1], f[2], f[3], f[4], v, f[6], f[8], f[7]));
-        }
-        return points;
-    }
-
-    static List<string> SplitCsv(string line)
-    {
-        var r = new List<string>(); var sb = new StringBuilder(); bool q = false;
-        foreach (var ch in line)
-        {
-            if (ch == '"') q = !q;
-            else if (ch == ',' && !q) { r.Add(sb.ToString()); sb.Clear(); }
-            else sb.Append(ch);
-        }
-        r.Add(sb.ToString());
-        return r;
-    }
+    public static List<HistoryPoint> Read(string path) =>
+        Runner.Output.HistoryCsv.Read(path)
+            .Select(r => new HistoryPoint(r.Fields[0], r.Fields[1], r.Fields[2], r.Fields[3], r.Fields[4], r.Value, r.Fields[6], r.Fields[8], r.Fields[7]))
+            .ToList();
 
     /// <summary>The model's value for a history point's series at month t (NaN if the series is unknown).</summary>
     public static double ModelValue(SeriesRecorder r, HistoryPoint h, int t)

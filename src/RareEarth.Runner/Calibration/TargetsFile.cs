@@ -228,32 +228,9 @@ public sealed class TargetsFile
     {
         public TargetPoint Point => new(Month, Value, Source);
 
-        public static List<HistoryRow> Read(string path)
-        {
-            var rows = new List<HistoryRow>();
-            var lines = File.ReadAllLines(path);
-            for (int i = 1; i < lines.Length; i++)
-            {
-                if (string.IsNullOrWhiteSpace(lines[i]) || lines[i].StartsWith('#')) continue;
-                var f = SplitCsv(lines[i]);
-                if (f.Count < 9) throw new FormatException($"{path}:{i + 1}: expected 9 columns, found {f.Count}");
-                if (!double.TryParse(f[5], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)) throw new FormatException($"{path}:{i + 1}: value '{f[5]}' is not a number");
-                rows.Add(new HistoryRow(f[0], new SeriesKey(f[1], f[2], f[3], f[4]), v, f[8]));
-            }
-            return rows;
-        }
-
-        static List<string> SplitCsv(string line)
-        {
-            var r = new List<string>(); var sb = new System.Text.StringBuilder(); bool q = false;
-            foreach (var ch in line)
-            {
-                if (ch == '"') q = !q;
-                else if (ch == ',' && !q) { r.Add(sb.ToString()); sb.Clear(); }
-                else sb.Append(ch);
-            }
-            r.Add(sb.ToString());
-            return r;
-        }
+        public static List<HistoryRow> Read(string path) =>
+            Output.HistoryCsv.Read(path)
+                .Select(r => new HistoryRow(r.Fields[0], new SeriesKey(r.Fields[1], r.Fields[2], r.Fields[3], r.Fields[4]), r.Value, r.Fields[8]))
+                .ToList();
     }
 }

@@ -11,6 +11,9 @@ namespace RareEarth.Reporting;
 /// </summary>
 public static class RunCharts
 {
+    /// <summary>A country's own market is drawn next to the regions when its price exceeds the outside-China price by more than this factor in some month.</summary>
+    const double OwnMarketMargin = 1.05;
+
     /// <summary>The China share is drawn only in months where an importer's purchases reach this share of its demand.</summary>
     public const double SharePurchaseThreshold = MetricMath.SharePurchaseThreshold;
 
@@ -45,11 +48,21 @@ public static class RunCharts
         for (int mat = 0; mat < m.M; mat++)
         {
             string id = m.MaterialIds[mat];
-            charts.Add(Chart($"price_{id}", $"{id}: price by region", "USD/kg", new[]
+            var prices = new List<ChartSeries>
             {
-                new ChartSeries($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1))),
-                new ChartSeries($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0)), Dashed: true),
-            }));
+                new($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1))),
+                new($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0)), Dashed: true),
+            };
+            // countries cut off beyond what they could reroute, where their own price stood clearly above the outside one
+            for (int c = 0; c < m.C; c++)
+            {
+                if (!r.HadOwnMarket(mat, c)) continue;
+                var own = r.CountryPriceSeries(mat, c);
+                bool above = false;
+                for (int t = 0; t < T && !above; t++) above = own[t] > OwnMarketMargin * r.PriceAt(t, mat, 1);
+                if (above) prices.Add(new ChartSeries($"{m.CountryIds[c]} market (its own price)", Series(T, t => own[t]), ColorIndex: 2 + prices.Count));
+            }
+            charts.Add(Chart($"price_{id}", prices.Count > 2 ? $"{id}: price by region and in markets of their own" : $"{id}: price by region", "USD/kg", prices));
 
             var shortage = new List<ChartSeries>();
             var share = new List<TimePanel>();

@@ -85,4 +85,16 @@ public class CountryMarketTests
         // a region-wide pool would have rerouted for free: nobody else splits off
         Assert.DoesNotContain(totals.Rerouting, x => x.Country != "JP" && x.OwnMarketMonths > 1);
     }
+
+    [Fact]
+    public void ThePriceChartDrawsTheBannedCountrysOwnMarket()
+    {
+        var (run, _) = Ban.Value;
+        var chart = RareEarth.Reporting.RunCharts.Build(run).Single(c => c.FileStem == "price_ndfeb_magnet");
+        var japan = Assert.Single(chart.Series, x => x.Label.StartsWith("JP market", StringComparison.Ordinal));
+        int jp = run.Model.IndexOfCountry("JP"), mag = run.Model.IndexOfMaterial("ndfeb_magnet");
+        Assert.Equal(Enumerable.Range(0, run.Months).Select(t => run.CountryPriceSeries(mag, jp)[t]), japan.Values);
+        // countries whose own price never stood apart are not drawn
+        Assert.DoesNotContain(chart.Series, x => x.Label.StartsWith("EU market", StringComparison.Ordinal));
+    }
 }

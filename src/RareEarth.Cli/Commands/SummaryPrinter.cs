@@ -199,13 +199,15 @@ public static class SummaryPrinter
             w.WriteLine("Rerouting: markets cut off by a restriction they could not reroute around (a price of their own; its peak is under");
             w.WriteLine("price spikes), the premium they paid over the outside-China price on what they still imported, and their imports");
             w.WriteLine("by origin over the run against the counterfactual (offtakes included):");
-            foreach (var x in cf.Rerouting)
+            // the longest spells on their own first; the focus countries' headline materials always
+            var ranked = cf.Rerouting.OrderByDescending(x => x.OwnMarketMonths).ThenByDescending(x => x.PremiumUsd).ToList();
+            Rows(ranked, x => IsFocus(x.Material, new[] { x.Country }) && x.OwnMarketMonths >= 3, null, x =>
             {
                 string flows = string.Join(", ", x.Origins.Take(5).Select(o =>
                     $"{o.Origin} {SignedTonnes(o.Tonnes - o.CounterfactualTonnes)}"));
-                w.WriteLine($"  {Who(x.Country)} {x.Material,-13} {Months(x.OwnMarketMonths)} on its own, premium {Bn(x.PremiumUsd, 2)} bn USD;" +
-                            $" {(flows.Length > 0 ? flows : "no imports")}");
-            }
+                return $"{Who(x.Country)} {x.Material,-13} {Months(x.OwnMarketMonths)} on its own, premium {Bn(x.PremiumUsd, 2)} bn USD;" +
+                       $" {(flows.Length > 0 ? flows : "no imports")}";
+            }, "");
         }
 
         public void CounterfactualHarm(CounterfactualSummary cf)

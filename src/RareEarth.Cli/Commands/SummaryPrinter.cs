@@ -162,7 +162,9 @@ public static class SummaryPrinter
             w.WriteLine($"Firms: {s.Firms.Count - exited} mothballed capacity, {exited} failed (capacity in t/yr of activity):");
             foreach (var f in s.Firms.OrderBy(f => f.ExitMonth ?? f.FirstMothballMonth, StringComparer.Ordinal))
                 w.WriteLine($"  {f.Firm} ({f.Country}, {f.Process}): " +
-                            (f.ExitMonth is { } e ? $"failed {e}" : $"mothballed from {f.FirstMothballMonth}, up to {f.MaxMothballed:N0} of {f.CapacityAtStart:N0}, {f.MothballedAtEnd:N0} at the end"));
+                            (f.ExitMonth is { } e ? $"failed {e}" : $"mothballed from {f.FirstMothballMonth}, up to {f.MaxMothballed:N0} " +
+                              (f.MaxMothballed > f.CapacityAtStart ? $"(it had {f.CapacityAtStart:N0} at the start and built more)" : $"of {f.CapacityAtStart:N0}") +
+                              $", {f.MothballedAtEnd:N0} at the end"));
         }
 
         public void MutualHarm()

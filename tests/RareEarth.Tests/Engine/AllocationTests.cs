@@ -15,12 +15,20 @@ public class AllocationTests
         var s = new WorldState(model, 5);
         // warm up: JIT every path of a whole run once
         while (s.Month < model.Months) Simulation.Step(s);
-        s.Reset(5);
-        for (int t = 0; t < 3; t++) Simulation.Step(s);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        while (s.Month < model.Months) Simulation.Step(s);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        // a whole run measured, up to three times: on a loaded machine the runtime's tiered compilation can
+        // still be promoting methods during the second run (its work is not the month step's); once warm,
+        // a whole run allocates nothing
+        var measured = new List<long>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            s.Reset(5);
+            for (int t = 0; t < 3; t++) Simulation.Step(s);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            while (s.Month < model.Months) Simulation.Step(s);
+            measured.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            if (measured[^1] == 0) break;
+        }
+        Assert.True(measured[^1] == 0, $"bytes allocated by a whole warm run, per attempt: {string.Join(", ", measured)}");
     }
 
     [Fact]

@@ -29,8 +29,12 @@ async function loadScenarios() {
 }
 
 async function loadScenario(id, values) {
+  // the last scenario asked for wins: an earlier answer arriving late (the page's first load while the
+  // user already picked another) must not replace its levers
+  const token = state.loadToken = (state.loadToken || 0) + 1;
   state.scenario = id; state.pinned = null; showPinned();
   const info = await api("GET", "/api/scenarios/" + encodeURIComponent(id));
+  if (token !== state.loadToken) return;
   state.info = info;
   $("material").innerHTML = info.materials.map(m => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join("");
   $("material").value = info.material;

@@ -204,14 +204,18 @@ public sealed class Model
     /// <summary>Dated events, sorted by month (stable in file order).</summary>
     public required ScenarioEvent[] Events { get; init; }
 
+    /// <summary>The scenario says <c>counterfactual: false</c>: no run is paired with a counterfactual run.</summary>
+    public bool CounterfactualOff { get; init; }
+
     /// <summary>
     /// True when the world without the confrontation differs from the scenario: some event or price floor is not
-    /// marked <c>counterfactual: keep</c>.
+    /// marked <c>counterfactual: keep</c> (and the scenario does not turn the counterfactual off).
     /// </summary>
     public bool HasCounterfactual
     {
         get
         {
+            if (CounterfactualOff) return false;
             foreach (var e in Events) if (!e.InCounterfactual) return true;
             for (int i = 0; i < FloorCountry.Length; i++) if (!KeepsFloor(i)) return true;
             return false;

@@ -101,6 +101,8 @@ public static class ScenarioCompiler
         var top = new MapScope(doc.Root, "", errors, cal);
         string name = top.Str("name", required: true) ?? "";
         string description = top.Str("description") ?? "";
+        // false: no run is paired with a counterfactual run (batch --no-counterfactual sets it; costs are then not compared)
+        bool pairCounterfactual = top.Bool("counterfactual", true);
 
         // calendar first: every dated key is checked against it
         var startNode = top.Raw("start");
@@ -473,7 +475,7 @@ public static class ScenarioCompiler
             OfftakeTonnesPerMonth = oTpm.ToArray(), OfftakeStart = oStart.ToArray(), OfftakeEnd = oEnd.ToArray(),
             FloorCountry = flC.ToArray(), FloorFirm = flF.ToArray(), FloorMaterial = flM.ToArray(), FloorPrice = flP.ToArray(),
             FloorStart = flS.ToArray(), FloorEnd = flE.ToArray(), FloorInCounterfactual = flK.ToArray(),
-            Behaviour = behaviour, Events = events.ToArray(),
+            Behaviour = behaviour, Events = events.ToArray(), CounterfactualOff = !pairCounterfactual,
         };
         return new CompiledScenario(model, name, description, uncertain, doc);
     }

@@ -34,6 +34,15 @@ internal static class BatchCommands
         return o;
     }
 
+    static Option<bool> NoCounterfactualOption() => new("--no-counterfactual")
+    {
+        Description = "Do not pair each run with a run without the confrontation (about half the time; the *_vs_cf_* and resilience columns are then absent). Stored as --set counterfactual=false",
+    };
+
+    /// <summary>The batch's --set overrides; --no-counterfactual is one of them, so the store, resume, merge and each run's reproduce command carry it.</summary>
+    static string[] Overrides(string[]? set, bool noCounterfactual) =>
+        noCounterfactual ? (set ?? Array.Empty<string>()).Append("counterfactual=false").ToArray() : set ?? Array.Empty<string>();
+
     static Option<string?> OutDbOption(string defaultName) => new("--out") { Description = $"Results store to create (a DuckDB file; default results/batches/{defaultName}.duckdb)" };
 
     // ------------------------------------------------------------------ batch
@@ -53,8 +62,9 @@ internal static class BatchCommands
         {
             Description = "Run only part k of n of the batch (k/n, e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT) into its own store; join the parts with merge",
         };
+        var noCf = NoCounterfactualOption();
         var cmd = new Command("batch", "Run a scenario many times, sampling its uncertain parameters; results go to a DuckDB store as runs finish.")
-            { scenario, runs, seed, threads, design, outDb, set, resume, shardOpt };
+            { scenario, runs, seed, threads, design, outDb, set, noCf, resume, shardOpt };
         cmd.SetAction(async (parse, ct) =>
         {
             int k = parse.GetValue(threads);
@@ -74,7 +84,7 @@ internal static class BatchCommands
             var path = parse.GetValue(scenario);
             if (path is null) { Console.Error.WriteLine("error: give a scenario file (or --resume DB)"); return Common.InvalidInput; }
             if (parse.GetValue(runs) is not int n || n < 1) { Console.Error.WriteLine("error: --runs N (at least 1) is required"); return Common.InvalidInput; }
-            var s = LoadScenario(path, parse.GetValue(set) ?? Array.Empty<string>());
+            var s = LoadScenario(path, Overrides(parse.GetValue(set), parse.GetValue(noCf)));
             if (s is null) return Common.InvalidInput;
             BatchShard? shard = null;
             if (parse.GetValue(shardOpt) is { } shardText)
@@ -112,15 +122,16 @@ internal static class BatchCommands
         var threads = ThreadsOption();
         var outDb = OutDbOption("<scenario>-sweep-seed<S>");
         var set = Common.SetOption();
+        var noCf = NoCounterfactualOption();
         var cmd = new Command("sweep", "Run a factorial grid over parameters, with replications per point, into a DuckDB store (resume with batch --resume).")
-            { scenario, param, reps, seed, threads, outDb, set };
+            { scenario, param, reps, seed, threads, outDb, set, noCf };
         cmd.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(scenario)!;
             List<SweepAxis> axes;
             try { axes = (parse.GetValue(param) ?? Array.Empty<string>()).Select(SweepAxis.Parse).ToList(); }
             catch (FormatException e) { Console.Error.WriteLine("error: " + e.Message); return Common.InvalidInput; }
-            var s = LoadScenario(path, parse.GetValue(set) ?? Array.Empty<string>());
+            var s = LoadScenario(path, Overrides(parse.GetValue(set), parse.GetValue(noCf)));
             if (s is null) return Common.InvalidInput;
             int master = parse.GetValue(seed);
             BatchPlan plan;

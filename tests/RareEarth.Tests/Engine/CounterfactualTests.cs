@@ -71,4 +71,25 @@ public class CounterfactualTests
         Assert.Contains("at the pre-shock rate", stdout);
         Assert.Contains("\"counterfactual\": null", File.ReadAllText(Path.Combine(dir, "b", "summary.json")));
     }
+
+    [Fact]
+    public void BatchWithoutCounterfactualStoresItAsAnOverrideAndHasNoPairedColumns()
+    {
+        var dir = CliProcess.TempDir();
+        string with = Path.Combine(dir, "with.duckdb"), without = Path.Combine(dir, "without.duckdb");
+        var (exit, _, err) = CliProcess.Run("batch", TestPaths.Scenario("controls-2025.yaml"), "--runs", "4", "--threads", "1", "--out", with);
+        Assert.True(exit == 0, err);
+        (exit, _, err) = CliProcess.Run("batch", TestPaths.Scenario("controls-2025.yaml"), "--runs", "4", "--threads", "1", "--out", without, "--no-counterfactual");
+        Assert.True(exit == 0, err);
+        static string Columns(string db) => CliProcess.Run("sql", db, "select string_agg(column_name, ' ') from information_schema.columns where table_name = 'runs'").Out;
+        Assert.Contains("net_cost_vs_cf_usd_JP", Columns(with));
+        Assert.DoesNotContain("_vs_cf_", Columns(without));
+        Assert.DoesNotContain("resilience_", Columns(without));
+        // the same runs otherwise: the seeds and the outcomes that do not need the counterfactual agree
+        static string Peaks(string db) => CliProcess.Run("sql", db, "select string_agg(cast(peak_price_multiple_dy_oxide_ROW as varchar), ' ' order by run_index) from runs").Out;
+        Assert.Equal(Peaks(with), Peaks(without));
+        // the override is part of the batch: a run reproduces without its counterfactual
+        var overrides = CliProcess.Run("sql", without, "select overrides from batch").Out;
+        Assert.Contains("counterfactual=false", overrides);
+    }
 }

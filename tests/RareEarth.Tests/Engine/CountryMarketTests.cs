@@ -54,11 +54,14 @@ public class CountryMarketTests
         // its stocks (firms' and users') fall from the ban's start to the first month of shortage
         Assert.True(run.At(run.Inventory, first, jp, mag) < 0.5 * run.At(run.Inventory, ban - 1, jp, mag),
             "Japan's magnet stocks had not run down when its shortage began");
-        // and it runs short for months, with a loss of the order of Nomura's estimate of a one-year cut-off:
-        // JPY 2.6 tn, ~17 bn USD [SEED 004] (a static estimate: no stocks, no offtakes; docs/validation.md)
+        // and it runs short for months, with a loss within a factor of two of Nomura's estimate of a one-year cut-off
+        // (issue 8): JPY 2.6 tn = 17.3 bn USD at 150 JPY/USD [SEED 004], a GDP loss, so compared with the value added
+        // lost (economic loss). Validation only: loss_per_tonne comes from value added per kg of magnet
+        // (docs/sources/loss-per-tonne.md), not from this figure. Measured: 9.1 bn (net cost 8.4 bn).
+        const double Nomura = 2.6e12 / 150 / 1e9;
         var totals = CounterfactualBuilder.Build(run.Totals, cf.Totals);
         var japan = totals.Countries.Single(c => c.Country == "JP");
-        Assert.InRange(japan.EconomicLossUsd / 1e9, 17.0 / 4, 17.0 * 2);
+        Assert.InRange(japan.EconomicLossUsd / 1e9, Nomura / 2, Nomura * 2);
         Assert.True(japan.NetCostUsd > 0);
     }
 

@@ -361,9 +361,12 @@ public static partial class MarketPhase
     /// Prepares the bids of region <paramref name="region"/>'s buyers at price p: the price-sensitive factors
     /// (p / p̂)^(−ε) of each elasticity class, and returns the restocking factor (p / p̂)^(−ε_stock).
     /// </summary>
-    static double PriceFactors(WorldState s, int mat, int region, double p)
+    static double PriceFactors(WorldState s, int mat, int region, double p) => PriceFactors(s, region, p, s.Expected[mat * 2 + region]);
+
+    /// <summary>As above against the expected price <paramref name="expected"/> (a split-off country's own market: its own expectation).</summary>
+    static double PriceFactors(WorldState s, int region, double p, double expected)
     {
-        double logRel = Math.Log(p / s.Expected[mat * 2 + region]);
+        double logRel = Math.Log(p / expected);
         for (int k = 0; k < s.ClassCount; k++)
         {
             double e = s.ClassElasticity[k];

@@ -290,6 +290,21 @@ public sealed record Behaviour
     public double SubstitutionElasticity { get; init; } = 0.15;
     /// <summary>Own-price elasticity of demand for a firm's product as its unit cost rises (its buyers turn to other suppliers and grades).</summary>
     public double FirmProductElasticity { get; init; } = 3.0;
+    /// <summary>Share of the output lost for want of an input that is never made up later, which a sector's <c>loss_per_tonne</c> assumes.</summary>
+    public double LossReferenceShare { get; init; } = 0.5;
+    /// <summary>That share in a sector's first month of shortage (a short stop is made up with overtime or moved into planned downtime).</summary>
+    public double LostShareFirstMonth { get; init; } = 0.5;
+    /// <summary>That share once a shortage has lasted long (output lost for months is not made up).</summary>
+    public double LostShareLong { get; init; } = 0.5;
+    /// <summary>Months over which the share never made up moves from its first-month value towards its long value (e-folding).</summary>
+    public double LostShareMonths { get; init; } = 6.0;
+
+    /// <summary>
+    /// Share of a month's lost output never made up when the sector has been short for <paramref name="months"/> months
+    /// in a row (1 = this is the first): first + (long − first)·(1 − exp(−(months − 1)/τ)).
+    /// </summary>
+    public double LostShare(double months) =>
+        LostShareLong - (LostShareLong - LostShareFirstMonth) * Math.Exp(-(months - 1) / LostShareMonths);
     /// <summary>Highest price the auction searches, as a multiple of the reference price.</summary>
     public double MaxPriceMultiple { get; init; } = 100.0;
     /// <summary>Share of a firm's cash cost that is fixed (paid on active capacity whether used or not; mothballing saves it).</summary>

@@ -91,6 +91,8 @@ public sealed class WorldState
     public readonly double[] SectorNeed;      // [s] this month, t
     public readonly double[] SectorConsumed;  // [s]
     public readonly double[] SectorShortage;  // [s]
+    /// <summary>Months in a row each sector has been short (more than 1% of its need unmet), this month included.</summary>
+    public readonly double[] SectorShortMonths;  // [s]
     public readonly double[] SubstStock;      // [s]
     public readonly double[] SubstEffective;  // [s]
     public readonly double[] SubstShare;      // [s]
@@ -203,7 +205,7 @@ public sealed class WorldState
         LifetimeRing = model.SectorLifetimeMonths.DefaultIfEmpty(0).Max() + 1;
         SoldHistory = new double[S * LifetimeRing];
         SectorStock = new double[S]; SectorStockCn = new double[S]; SectorNeed = new double[S];
-        SectorConsumed = new double[S]; SectorShortage = new double[S];
+        SectorConsumed = new double[S]; SectorShortage = new double[S]; SectorShortMonths = new double[S];
         SubstStock = new double[S]; SubstEffective = new double[S]; SubstShare = new double[S];
         Production = new double[C * M]; Recycled = new double[C * M]; InputUse = new double[C * M];
         Consumption = new double[C * M]; Demand = new double[C * M]; Shortage = new double[C * M];
@@ -307,7 +309,7 @@ public sealed class WorldState
             SectorStock[s] = m.SectorStock0[s] * m.SectorDemand0[s] / 12.0;
             SectorStockCn[s] = 0.5;
         }
-        Array.Clear(SectorNeed); Array.Clear(SectorConsumed); Array.Clear(SectorShortage);
+        Array.Clear(SectorNeed); Array.Clear(SectorConsumed); Array.Clear(SectorShortage); Array.Clear(SectorShortMonths);
         Array.Clear(SubstStock); Array.Clear(SubstEffective); Array.Clear(SubstShare);
         ClearFlows();
         for (int i = 0; i < ChinaShare.Length; i++) { ChinaShare[i] = double.NaN; ChinaShareEmbedded[i] = double.NaN; }

@@ -90,6 +90,10 @@ public static class NumberRanges
     public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
     public static readonly NumberRange SubstitutionElasticity = R("behaviour.substitution_elasticity", 0, 5, "");
     public static readonly NumberRange FirmProductElasticity = R("behaviour.firm_product_elasticity", 0, 20, "");
+    public static readonly NumberRange LossReferenceShare = R("behaviour.loss_reference_share", 0.01, 1, "share");
+    public static readonly NumberRange LostShareFirstMonth = R("behaviour.lost_share_first_month", 0, 1, "share");
+    public static readonly NumberRange LostShareLong = R("behaviour.lost_share_long", 0, 1, "share");
+    public static readonly NumberRange LostShareMonths = R("behaviour.lost_share_months", 0.1, 120, "months");
     public static readonly NumberRange MaxPriceMultiple = R("behaviour.max_price_multiple", 2, MaxMultiple, "x ref_price");
     public static readonly NumberRange FixedCostShare = R("behaviour.fixed_cost_share", 0, 1, "share of cash cost");
     public static readonly NumberRange MothballAfterMonths = W("behaviour.mothball_after_months", 1, MaxMonths, "months");

@@ -26,7 +26,11 @@ public static class ConsumptionPhase
             s.Demand[k] += need;
             s.Consumption[k] += used;
             s.Shortage[k] += s.SectorShortage[sec];
-            s.EconomicLoss[c] += s.SectorShortage[sec] * m.SectorLossPerTonne[sec];
+            // the value added lost: loss_per_tonne assumes a share of the lost output is never made up; a short stop is
+            // mostly made up later, output lost month after month is not (docs/model.md, "Consumption and shortage")
+            s.SectorShortMonths[sec] = s.SectorShortage[sec] > 0.01 * need ? s.SectorShortMonths[sec] + 1 : 0;
+            double lostShare = s.SectorShortMonths[sec] > 0 ? m.Behaviour.LostShare(s.SectorShortMonths[sec]) : m.Behaviour.LostShareFirstMonth;
+            s.EconomicLoss[c] += s.SectorShortage[sec] * m.SectorLossPerTonne[sec] * lostShare / m.Behaviour.LossReferenceShare;
             int life = sec < m.SectorLifetimeMonths.Length ? m.SectorLifetimeMonths[sec] : 0;
             if (life > 0)
             {

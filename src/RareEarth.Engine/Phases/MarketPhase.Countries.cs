@@ -146,8 +146,7 @@ public static partial class MarketPhase
     static double OwnMarketExcess(WorldState s, int mat, int d, double p)
     {
         var m = s.Model;
-        // its buyers weigh the price against what they expect in their own market, not in the pool they left
-        double stockFactor = PriceFactors(s, 1, p, s.ExpectedCountry[mat * m.C + d]);
+        double stockFactor = OwnMarketFactors(s, mat, d, p);
         double sum = -s.SplitInflow[d];
         for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) sum += Bid(s, i, p, stockFactor);
         for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) sum -= Offer(s, j, p);
@@ -183,7 +182,7 @@ public static partial class MarketPhase
                 ? Math.Max(p1, s.CountryPrice[mat * C + d])
                 : Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
             s.CountryPrice[mat * C + d] = pd;
-            double stockFactor = PriceFactors(s, 1, pd, s.ExpectedCountry[mat * C + d]);
+            double stockFactor = OwnMarketFactors(s, mat, d, pd);
             double bids = 0, home = 0;
             for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) bids += Bid(s, i, pd, stockFactor);
             for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) home += Offer(s, j, pd);

@@ -363,8 +363,11 @@ public static partial class MarketPhase
     /// </summary>
     static double PriceFactors(WorldState s, int mat, int region, double p) => PriceFactors(s, region, p, s.Expected[mat * 2 + region]);
 
-    /// <summary>As above against the expected price <paramref name="expected"/> (a split-off country's own market: its own expectation).</summary>
-    static double PriceFactors(WorldState s, int region, double p, double expected)
+    /// <summary>
+    /// As above against the expected price <paramref name="expected"/>; the restocking factor against
+    /// <paramref name="normal"/> (by default the same expectation).
+    /// </summary>
+    static double PriceFactors(WorldState s, int region, double p, double expected, double normal = double.NaN)
     {
         double logRel = Math.Log(p / expected);
         for (int k = 0; k < s.ClassCount; k++)
@@ -372,7 +375,20 @@ public static partial class MarketPhase
             double e = s.ClassElasticity[k];
             s.ClassFactor[k * 2 + region] = e == 0 ? 1 : Math.Exp(-e * logRel);
         }
+        if (!double.IsNaN(normal)) logRel = Math.Log(p / normal);
         return Math.Exp(-s.Model.Behaviour.StockElasticity * logRel);
+    }
+
+    /// <summary>
+    /// The price factors of split-off country d's own market: its buyers' use against what they expect in their own
+    /// market (not in the pool they left), their restocking against their market's long-run (normal) price: a buyer
+    /// cut off for months comes to expect its high price for what it uses, but does not rebuild the stock it holds
+    /// to ride out a shortage at that price.
+    /// </summary>
+    static double OwnMarketFactors(WorldState s, int mat, int d, double p)
+    {
+        int k = mat * s.Model.C + d;
+        return PriceFactors(s, 1, p, s.ExpectedCountry[k], s.ExpectedLongCountry[k]);
     }
 
     /// <summary>

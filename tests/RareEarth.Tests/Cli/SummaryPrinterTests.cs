@@ -111,7 +111,8 @@ public class SummaryPrinterTests
         Assert.NotEmpty(spikes);
         Assert.All(spikes.Where(l => !l.Contains(" more (see summary.json)")), l => Assert.InRange(After(l), 0, 24));
         var later = Section(text, "Later highs");
-        Assert.Contains(later, l => l.Contains("conc_light"));
+        // the concentrate's peak is there, or among the rows left to summary.json when the cut-off markets' highs fill the list
+        Assert.Contains(later, l => l.Contains("conc_light") || l.Contains(" more (see summary.json)"));
         Assert.All(later.Where(l => !l.Contains(" more (see summary.json)")), l => Assert.True(After(l) > 24, l));
     }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Calibration of the two historical scenarios (issue 9): runs `rareearth calibrate` on each with its
-# targets file, from scratch, and writes
-#   scenarios/calibration/<scenario>-calibrated.yaml   the posterior as a scenario overlay (run / batch accept it)
+# Calibration of the two historical scenarios (issue 9): runs `rareearth calibrate` on the hand-set version of each
+# (scenarios/hand-set/<scenario>.yaml, whose uncertain: block holds the priors) with its targets file, from scratch,
+# and writes
+#   scenarios/<scenario>.yaml                          the shipped default: the posterior as a scenario overlay that
+#                                                      extends hand-set/<scenario>.yaml (run / batch / serve use it)
 #   docs/calibration/<scenario>/fit.md + charts/       the fit report (prior vs posterior, bands, distances)
 #   docs/validation.md                                 the out-of-sample table of each scenario, between the
 #                                                      markers <!-- calibration:<scenario> --> and <!-- /calibration:<scenario> -->
@@ -33,9 +35,9 @@ for s in controls-2025 japan-2010; do
   out="$WORK/$s-seed$SEED"
   rm -rf "$out"   # from scratch: a folder from an older model would otherwise be resumed (or refused)
   t0=$(date +%s)
-  "$R" calibrate "scenarios/$s.yaml" --targets "scenarios/calibration/$s-targets.yaml" \
+  "$R" calibrate "scenarios/hand-set/$s.yaml" --targets "scenarios/calibration/$s-targets.yaml" \
     --particles "$PARTICLES" --generations "$GENERATIONS" --seed "$SEED" --threads "$THREADS" \
-    --out "$out" --overlay "scenarios/calibration/$s-calibrated.yaml" | grep -v '^calibrate gen\|^calibrate post\|^calibrate hand'
+    --out "$out" --overlay "scenarios/$s.yaml" | grep -v '^calibrate gen\|^calibrate post\|^calibrate hand'
   echo "$s: $(( $(date +%s) - t0 )) s wall clock on $THREADS threads"
   rm -rf "docs/calibration/$s"
   mkdir -p "docs/calibration/$s/charts"

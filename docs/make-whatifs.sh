@@ -210,7 +210,7 @@ for kv in $HOARDERS; do hz+=(--set "countries.${kv%%=*}.hoarding_gain=0"); hw+=(
 run_setting hoarding hoard_0 "gain 0" "$C25" "${hz[@]}"
 run_setting hoarding hoard_w "world values" "$C25" "${hw[@]}"
 run_setting hoarding hoard_3 "gain 3" "$C25" "${h3[@]}"
-lever hoarding "hoarding gain of every country that has one ($(echo $HOARDERS | tr ' ' ',')): 0, the world's values (JP's is otherwise sampled 1-3 in controls-2025), 3" "$C25" hoard_w "hoard_0 hoard_w hoard_3"
+lever hoarding "hoarding gain of every country that has one ($(echo $HOARDERS | tr ' ' ',')): 0, the world's values (JP's is otherwise sampled from its calibrated distribution in controls-2025), 3" "$C25" hoard_w "hoard_0 hoard_w hoard_3"
 
 # 5. substitution: on (world) or off (max_share 0 in every sector that has it)
 so=()

@@ -6,9 +6,10 @@ namespace RareEarth.Web;
 public sealed record ScenarioEntry(string Id, string Name, string Description, string FullPath, string DisplayPath);
 
 /// <summary>
-/// The scenarios the workbench offers: the *.yaml files directly in one folder (the shipped scenarios/ by default) and in
-/// its what-if/ subfolder (ids "what-if/NAME"), read once at start. The browser names a scenario by id only; no path
-/// ever comes from it.
+/// The scenarios the workbench offers, read once at start, in this order: the *.yaml files directly in one folder (the
+/// shipped scenarios/ by default: the historical ones with their calibrated parameters), then those in its hand-set/
+/// subfolder (ids "hand-set/NAME": the same scenarios with the hand-set parameters, for comparison) and in its what-if/
+/// subfolder (ids "what-if/NAME"). The browser names a scenario by id only; no path ever comes from it.
 /// </summary>
 public sealed class ScenarioCatalog
 {
@@ -20,12 +21,15 @@ public sealed class ScenarioCatalog
     {
         Folder = Path.GetFullPath(folder);
         var list = new List<ScenarioEntry>();
-        var whatIf = Path.Combine(Folder, "what-if");
-        var files = Directory.EnumerateFiles(Folder, "*.yaml").Order(StringComparer.Ordinal)
-            .Concat(Directory.Exists(whatIf) ? Directory.EnumerateFiles(whatIf, "*.yaml").Order(StringComparer.Ordinal) : []);
-        foreach (var file in files)
+        var files = Directory.EnumerateFiles(Folder, "*.yaml").Order(StringComparer.Ordinal).Select(f => (Id: Path.GetFileNameWithoutExtension(f), File: f));
+        foreach (var sub in Subfolders)
         {
-            var id = Path.GetDirectoryName(file) == whatIf ? "what-if/" + Path.GetFileNameWithoutExtension(file) : Path.GetFileNameWithoutExtension(file);
+            var dir = Path.Combine(Folder, sub);
+            if (Directory.Exists(dir))
+                files = files.Concat(Directory.EnumerateFiles(dir, "*.yaml").Order(StringComparer.Ordinal).Select(f => (Id: sub + "/" + Path.GetFileNameWithoutExtension(f), File: f)));
+        }
+        foreach (var (id, file) in files)
+        {
             try
             {
                 var c = ScenarioCompiler.LoadAndCompile(file);
@@ -40,6 +44,9 @@ public sealed class ScenarioCatalog
         }
         Entries = list;
     }
+
+    /// <summary>The subfolders offered after the folder's own files, in this order.</summary>
+    public static readonly string[] Subfolders = { "hand-set", "what-if" };
 
     public ScenarioEntry? Find(string? id) => id is not null && _byId.TryGetValue(id, out var e) ? e : null;
 

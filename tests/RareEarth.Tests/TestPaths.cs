@@ -8,7 +8,8 @@ public static class TestPaths
     public static string Scenario(string name) => Path.Combine(Root, "scenarios", name);
     public static string Fixture(string name) => Path.Combine(Root, "tests", "RareEarth.Tests", "Fixtures", name);
 
-    public static readonly string[] ShippedScenarios = { "baseline.yaml", "controls-2025.yaml", "japan-2010.yaml" };
+    /// <summary>The shipped scenarios: the historical ones calibrated (the defaults) and hand-set.</summary>
+    public static readonly string[] ShippedScenarios = { "baseline.yaml", "controls-2025.yaml", "japan-2010.yaml", "hand-set/controls-2025.yaml", "hand-set/japan-2010.yaml" };
 
     static string FindRoot()
     {

@@ -26,6 +26,9 @@ public sealed class ApiTests : IAsyncLifetime
         var ids = list.EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
         Assert.Contains("japan-2010", ids);
         Assert.Contains("controls-2025", ids);
+        // the calibrated defaults first, the hand-set versions offered after them for comparison
+        Assert.True(ids.IndexOf("hand-set/japan-2010") > ids.IndexOf("japan-2010"), string.Join(", ", ids));
+        Assert.True(ids.IndexOf("hand-set/controls-2025") > ids.IndexOf("controls-2025"), string.Join(", ", ids));
 
         var jp = await _wb.Json(await _wb.Http.GetAsync("/api/scenarios/japan-2010"));
         var levers = jp.GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("levers").EnumerateArray())

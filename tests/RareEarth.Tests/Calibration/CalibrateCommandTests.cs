@@ -46,6 +46,7 @@ public class CalibrateCommandTests
         Assert.Contains("uncertain:", text);
         Assert.Contains("events.0.approval: {dist: beta", text);
         Assert.Contains("hoarding_gain:", text);
+        Assert.DoesNotContain("--set", text);   // the approval sits in a list: the overlay carries the whole list
         var fit = File.ReadAllText(Path.Combine(outDir, "fit.md"));
         Assert.Contains("| japan_imports | imports_magnet_JP_from_CN |", fit);
         Assert.Contains("calibrated", fit);
@@ -57,6 +58,7 @@ public class CalibrateCommandTests
         Assert.True(runExit == 0, runOut + runErr);
         var resolved = File.ReadAllText(Path.Combine(dir, "run", "scenario.resolved.yaml"));
         Assert.Contains("hoarding_gain: " + Quantiles(outDir, 3, 1, 0.5)[0].ToString("G4", CultureInfo.InvariantCulture), resolved);
+        Assert.Contains("approval: " + Quantiles(outDir, 3, 0, 0.5)[0].ToString("G4", CultureInfo.InvariantCulture), resolved);
         var (batchExit, batchOut, batchErr) = CliProcess.Run("batch", overlay, "--runs", "8", "--out", Path.Combine(dir, "b.duckdb"));
         Assert.True(batchExit == 0, batchOut + batchErr);
         var (sqlExit, sqlOut, _) = CliProcess.Run("sql", Path.Combine(dir, "b.duckdb"), "SELECT distribution FROM parameters ORDER BY param_index", "--format", "csv");
@@ -144,19 +146,53 @@ public class CalibrateCommandTests
         Assert.NotEmpty(t.Validation);
         var fitted = t.Fitted.SelectMany(x => x.Points.Select(p => (x.Series, p.Month))).ToHashSet();
         Assert.DoesNotContain(t.Validation.SelectMany(x => x.Points.Select(p => (x.Series, p.Month))), fitted.Contains);
-        var setup = CalibrationSetup.Bind(t, RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(TestPaths.Scenario($"{scenario}.yaml")));
+        var setup = CalibrationSetup.Bind(t, RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(TestPaths.Scenario($"hand-set/{scenario}.yaml")));
         Assert.Equal(t.Targets.Count + 1, setup.Layout.Metrics.Count);
     }
 
-    [Fact]
-    public void TheShippedOverlaysLoadAndNameTheirTargets()
+    /// <summary>
+    /// The shipped historical scenarios are the calibration overlays of their hand-set versions: each is the hand-set
+    /// scenario with every fitted parameter at its posterior median (lists included, e.g. events.0.approval) and
+    /// nothing else changed but the name and the fitted distributions under uncertain:.
+    /// </summary>
+    [Theory]
+    [InlineData("controls-2025")]
+    [InlineData("japan-2010")]
+    public void TheShippedScenarioIsItsHandSetVersionWithTheFittedMedians(string s)
     {
-        foreach (var s in new[] { "controls-2025", "japan-2010" })
-        {
-            var path = TestPaths.Scenario($"calibration/{s}-calibrated.yaml");
-            var compiled = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(path);
-            Assert.NotEmpty(compiled.Uncertain);
-            Assert.Contains($"{s}-targets.yaml", File.ReadAllText(path));
-        }
+        var path = TestPaths.Scenario($"{s}.yaml");
+        var text = File.ReadAllText(path);
+        Assert.Contains($"extends: hand-set/{s}.yaml", text);
+        Assert.Contains($"{s}-targets.yaml", text);
+        Assert.DoesNotContain("--set", text);
+        var calibrated = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(path);
+        var handSetPath = TestPaths.Scenario($"hand-set/{s}.yaml");
+        var handSet = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(handSetPath);
+        Assert.EndsWith(CalibrationOverlay.HandSetSuffix, handSet.Name);
+        Assert.Equal(handSet.Name[..^CalibrationOverlay.HandSetSuffix.Length], calibrated.Name);
+        Assert.Equal(handSet.Uncertain.Select(p => p.Path), calibrated.Uncertain.Select(p => p.Path));
+
+        // the hand-set scenario with --set path=median for every fitted parameter resolves to the calibrated one
+        var medians = calibrated.Uncertain.Select(p => $"{p.Path}={Value(calibrated.Document.Root, p.Path)}").ToList();
+        var moved = calibrated.Uncertain.Count(p => Value(calibrated.Document.Root, p.Path) != Value(handSet.Document.Root, p.Path));
+        Assert.True(moved >= calibrated.Uncertain.Count / 2, $"only {moved} fitted values differ from the hand-set ones");
+        var withMedians = RareEarth.Scenarios.ScenarioCompiler.LoadAndCompile(handSetPath, medians);
+        Assert.Equal(Comparable(withMedians.Document.Root), Comparable(calibrated.Document.Root));
+    }
+
+    static string Value(RareEarth.Scenarios.Yaml.YNode root, string path)
+    {
+        var node = root;
+        foreach (var part in path.Split('.'))
+            node = node.Kind == RareEarth.Scenarios.Yaml.YKind.Seq ? node.Items[int.Parse(part, CultureInfo.InvariantCulture)] : node.Get(part)!;
+        return node.Value!;
+    }
+
+    static string Comparable(RareEarth.Scenarios.Yaml.YNode root)
+    {
+        var copy = root.ShallowClone();
+        copy.Remove("name");
+        copy.Remove("uncertain");
+        return new RareEarth.Scenarios.Yaml.ScenarioDocument { Root = copy, Files = [], Overrides = [] }.ToYaml();
     }
 }

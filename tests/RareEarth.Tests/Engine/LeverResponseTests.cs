@@ -5,7 +5,8 @@ using RareEarth.Scenarios;
 namespace RareEarth.Tests.Engine;
 
 /// <summary>
-/// Issue 8's lever tests on controls-2025 (to 2028-12): the European Dy peak (the EU's market: Rotterdam quotes are
+/// Issue 8's lever tests on controls-2025 with its hand-set parameters (scenarios/hand-set/, to 2028-12: a mechanism
+/// test, so it does not move each time the calibration is re-run on a changed model): the European Dy peak (the EU's market: Rotterdam quotes are
 /// European prices; with markets per country, countries cut off beyond what they can reroute trade at their own
 /// price, so "outside China" is no longer one price) must follow the size and the length of the shock. Willingness to
 /// pay comes from cost shares (docs/model.md) and has no assumed ceiling. Seed 1: approval rates 0.75, 0.5, 0.25, 0:
@@ -17,7 +18,7 @@ public class LeverResponseTests
 {
     static double DyPeak(params string[] sets)
     {
-        var compiled = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml"), sets.Append("end=2028-12").ToList());
+        var compiled = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("hand-set/controls-2025.yaml"), sets.Append("end=2028-12").ToList());
         var rec = SingleRun.Execute(compiled, 1);
         var summary = SummaryBuilder.Build(rec, compiled.Name, 1, "");
         // the EU's own market when it split off, else the outside-China price it then paid

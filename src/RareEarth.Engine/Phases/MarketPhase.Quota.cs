@@ -13,14 +13,16 @@ namespace RareEarth.Engine.Phases;
 public static partial class MarketPhase
 {
     /// <summary>
-    /// Rents at which each covered material's import demand is evaluated, as multiples of last month's common rent
-    /// (the plans of quota holders move from there; the grid is moved whenever this month's rent lies outside it).
+    /// Rents at which each covered material's import demand is evaluated, as multiples of last month's common rent:
+    /// quota holders' plans move on from last month's (in japan-2010 the rent mostly moves by less than 2x a month,
+    /// and the grid is moved by <see cref="QuotaGridMove"/> when this month's rent lies outside 0.5-2x last month's).
+    /// Between two points the demands are interpolated linearly in the rent.
     /// </summary>
-    static readonly double[] QuotaGrid = { 0, 0.25, 0.5, 0.8, 1, 1.25, 2, 4 };
-    public const int QuotaGridPoints = 8;
+    static readonly double[] QuotaGrid = { 0, 0.5, 1, 2 };
+    internal const int QuotaGridPoints = 4;
     /// <summary>Times the grid may be moved by a factor <see cref="QuotaGridMove"/> in one month before the plan is taken as it is.</summary>
     const int QuotaGridTries = 12;
-    const double QuotaGridMove = 8;
+    const double QuotaGridMove = 4;
 
     /// <summary>
     /// This month's plan for a shared export quota Q (t REO): the common rent λ (USD/kg REO) at which region 1's

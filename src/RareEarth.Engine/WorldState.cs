@@ -150,7 +150,9 @@ public sealed class WorldState
     internal Rng Rng;
     internal int NextEvent;
     internal readonly double[] ApprovalNoise;   // [c, m] this month's multiplicative approval noise
-    internal readonly double[] ExportDesire;    // [m] REO t wanted from region 0 last month (quota split)
+    internal readonly double[] QuotaPlan;       // [m] t REO of this month's export quota planned for each material
+    internal readonly double[] QuotaGridDemand; // [m, g] t REO region 1 would import at each rent of the quota grid (scratch)
+    internal readonly double[] QuotaShadow;     // [c] the export quota's common rent (shadow price) last month, USD/kg REO; 0 if slack
     internal readonly double[] QuotaMonth;      // [c] t REO still allowed this month
     public readonly double[] Planned;           // [f] activity planned before inputs limited it
     public readonly double[] Margin;            // [f] this month's expected margin ratio (short-run prices)
@@ -223,7 +225,8 @@ public sealed class WorldState
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
         SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];
         CountryDemandScratch = new double[C]; CountryFromCn = new double[C];
-        ApprovalNoise = new double[C * M]; ExportDesire = new double[M]; QuotaMonth = new double[C];
+        ApprovalNoise = new double[C * M]; QuotaPlan = new double[M]; QuotaMonth = new double[C];
+        QuotaGridDemand = new double[M * Phases.MarketPhase.QuotaGridPoints]; QuotaShadow = new double[C];
         Planned = new double[F]; Margin = new double[F]; Utilisation = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
         BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
@@ -313,7 +316,7 @@ public sealed class WorldState
         Array.Clear(SubstStock); Array.Clear(SubstEffective); Array.Clear(SubstShare);
         ClearFlows();
         for (int i = 0; i < ChinaShare.Length; i++) { ChinaShare[i] = double.NaN; ChinaShareEmbedded[i] = double.NaN; }
-        Array.Clear(ApprovalNoise); Array.Clear(ExportDesire); Array.Clear(QuotaMonth);
+        Array.Clear(ApprovalNoise); Array.Clear(QuotaPlan); Array.Clear(QuotaMonth); Array.Clear(QuotaGridDemand); Array.Clear(QuotaShadow);
         Array.Clear(Planned); Array.Clear(Margin); Array.Clear(Utilisation); Array.Clear(LastShortageShare);
         for (int c = 0; c < m.C; c++)
             for (int mat = 0; mat < m.M; mat++) StockpileCn[c * m.M + mat] = m.CountryRegion[c] == 0 ? 1 : 0.5;

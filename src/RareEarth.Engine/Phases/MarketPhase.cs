@@ -15,28 +15,8 @@ public static partial class MarketPhase
 
     public static void Apply(WorldState s)
     {
-        EstimateQuotaDemand(s);
+        PlanQuota(s);
         for (int mat = 0; mat < s.Model.M; mat++) ClearMaterial(s, mat);
-    }
-
-    /// <summary>
-    /// Under an export quota shared by several materials, this month's quota is split between them in
-    /// proportion to how much region 1 would import of each (t REO) at the domestic expected price
-    /// plus duty, evaluated before any material is traded.
-    /// </summary>
-    static void EstimateQuotaDemand(WorldState s)
-    {
-        var m = s.Model;
-        int exporter = Exporter(m);
-        if (exporter < 0 || double.IsPositiveInfinity(s.QuotaMonth[exporter])) return;
-        for (int mat = 0; mat < m.M; mat++)
-        {
-            if (!s.QuotaCovers[exporter * m.M + mat]) continue;
-            BuildBuyers(s, mat);
-            BuildSellers(s, mat);
-            double p1 = s.Expected[mat * 2] * (1 + s.Duty[exporter * m.M + mat]);
-            s.ExportDesire[mat] = Math.Max(0, Excess(s, mat, 1, p1)) * m.ReoContent[mat];
-        }
     }
 
     static void ClearMaterial(WorldState s, int mat)
@@ -736,35 +716,5 @@ public static partial class MarketPhase
     {
         for (int c = 0; c < m.C; c++) if (m.CountryRegion[c] == region) return c;
         return -1;
-    }
-
-    /// <summary>
-    /// This month's part of the exporter's quota for a covered material, in tonnes of that material.
-    /// Quota holders export first what earns most per tonne of REO over the domestic price (a
-    /// uniform quota rent): covered materials are served in that order, each up to what region 1
-    /// wants of it, until the month's quota is used up.
-    /// </summary>
-    static double QuotaCap(WorldState s, int mat, int exporter)
-    {
-        var m = s.Model;
-        if (exporter < 0 || !s.QuotaCovers[exporter * m.M + mat] || double.IsPositiveInfinity(s.QuotaMonth[exporter]))
-            return double.PositiveInfinity;
-        double mine = QuotaRent(s, mat, exporter), before = 0;
-        for (int k = 0; k < m.M; k++)
-        {
-            if (k == mat || !s.QuotaCovers[exporter * m.M + k]) continue;
-            double rent = QuotaRent(s, k, exporter);
-            if (rent > mine || (rent == mine && k < mat)) before += s.ExportDesire[k];
-        }
-        double left = Math.Max(0, s.QuotaMonth[exporter] - before);
-        return left / Math.Max(1e-9, m.ReoContent[mat]);
-    }
-
-    /// <summary>Expected outside price over domestic price plus duty, per tonne of REO.</summary>
-    static double QuotaRent(WorldState s, int mat, int exporter)
-    {
-        var m = s.Model;
-        double gap = s.Expected[mat * 2 + 1] - s.Expected[mat * 2] * (1 + s.Duty[exporter * m.M + mat]);
-        return gap / Math.Max(1e-9, m.ReoContent[mat]) + 1e-9 * s.Expected[mat * 2 + 1];
     }
 }

@@ -50,9 +50,7 @@ public class PriceOscillationTests
         Assert.True(bad == "", bad);
     }
 
-    [Fact(Skip = "issue 8 item 4, left open: the 2010-2014 export quota is shared between materials in strict order of " +
-        "their expected quota rent (MarketPhase.QuotaCap); the material served this month sees its outside price fall and " +
-        "loses its place the next, a two-month cycle: NdPr outside China zig-zags 22 times (2010-2012)")]
+    [Fact]
     public void TheQuotasOf2010DoNotMakePricesZigZag()
     {
         var bad = Check("hand-set/japan-2010.yaml");

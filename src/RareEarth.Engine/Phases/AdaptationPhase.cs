@@ -91,14 +91,13 @@ public static class AdaptationPhase
         var m = s.Model;
         for (int f = 0; f < m.F; f++)
         {
-            if (m.FirmMaxThrift[f] <= 0) continue;
             var proc = m.Processes[m.FirmProcess[f]];
-            int fc = m.FirmCountry[f];
-            double excess = 0;
-            for (int mat = 0; mat < m.M; mat++)
-                if (proc.Thriftable[mat] && proc.Inputs[mat] > 0)
-                    excess = Math.Max(excess, s.ExpectedLongCountry[mat * m.C + fc] / m.RefPrice[mat] - 1);
-            s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, excess);
+            double index = GradeIndex(s, f, proc);
+            ChooseGrade(s, f, proc, index);
+            if (m.FirmMaxThrift[f] <= 0) continue;
+            // R&D answers to the cost of the thriftable inputs together (their price index), not to the dearest alone:
+            // Tb above its reference while Dy is below it does not make a magnet's heavy rare earths dearer
+            s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, index - 1);
             s.RndEffective[f] += (s.RndStock[f] - s.RndEffective[f]) / Math.Max(1, m.FirmRndLag[f]);
             s.Thrift[f] = m.FirmMaxThrift[f] * (1 - Math.Exp(-s.RndEffective[f] / Math.Max(1e-9, m.FirmRndHalf[f])));
         }
@@ -110,6 +109,49 @@ public static class AdaptationPhase
             s.SubstStock[sec] += m.SectorSubstRate[sec] * excess;
             s.SubstEffective[sec] += (s.SubstStock[sec] - s.SubstEffective[sec]) / Math.Max(1, m.SectorSubstLag[sec]);
             s.SubstShare[sec] = m.SectorSubstMax[sec] * (1 - Math.Exp(-s.SubstEffective[sec] / Math.Max(1e-9, m.SectorSubstHalf[sec])));
+        }
+    }
+
+    /// <summary>
+    /// Price index of a firm's thriftable inputs against their reference prices, at its long-run expectations in its own
+    /// country's market: the CES unit-cost index with the process's elasticity of substitution σ and weights = the inputs'
+    /// shares of their cost in the recipe at reference prices (1 at reference prices; 1 for a process with none).
+    /// </summary>
+    internal static double GradeIndex(WorldState s, int f, ProcessSpec proc)
+    {
+        var m = s.Model;
+        int c = m.FirmCountry[f];
+        double sigma = proc.GradeSubstitution, weight = 0, sum = 0;
+        bool logMean = Math.Abs(sigma - 1) < 1e-9;
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            double w = proc.Inputs[mat] * m.RefPrice[mat];
+            double x = Math.Max(s.ExpectedLongCountry[mat * m.C + c] / m.RefPrice[mat], 1e-6);
+            weight += w;
+            sum += logMean ? w * Math.Log(x) : w * Math.Pow(x, 1 - sigma);
+        }
+        if (weight <= 0) return 1;
+        return logMean ? Math.Exp(sum / weight) : Math.Pow(sum / weight, 1 / (1 - sigma));
+    }
+
+    /// <summary>
+    /// Grade choice (docs/model.md, "Grade choice"): each thriftable input's loading against the recipe is the CES
+    /// input demand at constant output, (x_i / index)^(−σ) · index^(−ε), x_i its expected price over its reference:
+    /// makers shift between Dy and Tb by their relative cost (σ) and load more of both when they are cheap, less when
+    /// they are dear (ε). 1 at reference prices, so the starting recipe is the world file's.
+    /// </summary>
+    static void ChooseGrade(WorldState s, int f, ProcessSpec proc, double index)
+    {
+        if (proc.GradeSubstitution <= 0 && proc.GradeElasticity <= 0) return;
+        var m = s.Model;
+        int c = m.FirmCountry[f];
+        double level = Math.Pow(index, -proc.GradeElasticity);
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            double x = Math.Max(s.ExpectedLongCountry[mat * m.C + c] / m.RefPrice[mat], 1e-6);
+            s.Grade[f * m.M + mat] = Math.Pow(x / index, -proc.GradeSubstitution) * level;
         }
     }
 

@@ -16,7 +16,7 @@ public class GradeChoiceTests
         var m = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("baseline.yaml"), sets).Model;
         var s = new WorldState(m, 1);
         int dy = m.IndexOfMaterial("dy_oxide"), tb = m.IndexOfMaterial("tb_oxide");
-        for (int month = 0; month < 120; month++)
+        for (int month = 0; month < 240; month++)
         {
             foreach (var (mat, x) in new[] { (dy, dyMultiple), (tb, tbMultiple) })
             {

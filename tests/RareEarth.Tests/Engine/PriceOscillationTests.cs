@@ -32,7 +32,8 @@ public class PriceOscillationTests
     [Fact]
     public void TheLicencesOf2025DoNotMakePricesZigZag()
     {
-        // measured with markets per country: Dy outside China 10, magnets 8, Tb 3 (21 in all). They come from the monthly
+        // measured with markets per country: Dy outside China 8, magnets 8, Tb 8 (24 in all; Tb 3, 21 in all, before grade
+        // choice held Dy and Tb at their reference ratio at rest, since when Tb moves as Dy does). They come from the monthly
         // licence draws (approval × 2·Beta(κ/2, κ/2), κ = 20), which move countries near their import cap in and out of
         // their own markets (a split-off market rejoins only below 80% of its cap, which halves the flips): see the next test
         var bad = Check("controls-2025.yaml");

@@ -14,6 +14,13 @@ public sealed class ProcessSpec
     public required double[] Outputs { get; init; }
     /// <summary>Inputs whose intensity R&amp;D can lower (thrifting), by material index.</summary>
     public required bool[] Thriftable { get; init; }
+    /// <summary>
+    /// Grade choice among the thriftable inputs (docs/model.md, "Grade choice"): the elasticity of substitution between
+    /// them (Dy and Tb both buy a magnet's coercivity) and the elasticity of their combined loading against their cost
+    /// index, both against expected prices relative to the reference. 0 and 0: the recipe is fixed.
+    /// </summary>
+    public double GradeSubstitution { get; init; }
+    public double GradeElasticity { get; init; }
     /// <summary>True for processes whose output is counted as recycling rather than primary production.</summary>
     public bool IsRecycling { get; init; }
     /// <summary>Stage of the processes that only hold a material (speculative stockholders: they make nothing).</summary>

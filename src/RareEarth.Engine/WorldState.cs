@@ -73,6 +73,7 @@ public sealed class WorldState
     public readonly double[] RndStock;        // [f]
     public readonly double[] RndEffective;    // [f] after requalification lag
     public readonly double[] Thrift;          // [f] current share cut of thriftable inputs
+    public readonly double[] Grade;           // [f, m] loading of a thriftable input against the recipe, chosen from expected prices (1 at reference)
     public readonly double[] FirmRevenue;     // [f] this month
     public readonly double[] Cash;            // [f] USD earned (+) or lost (-) since the start, at cash cost; the firm fails below its credit
     public readonly double[] Mothballed;      // [f] capacity (activity t/yr) mothballed, restartable
@@ -200,7 +201,7 @@ public sealed class WorldState
         ExportRevenue = new double[C]; ExportRevenueBase = new double[C]; FiscalCost = new double[C];
         Capacity = new double[F]; Pipeline = new double[F * (model.Months + 1)];
         Inventory = new double[F * M]; InventoryCn = new double[F * M]; Activity = new double[F];
-        RndStock = new double[F]; RndEffective = new double[F]; Thrift = new double[F]; FirmRevenue = new double[F];
+        RndStock = new double[F]; RndEffective = new double[F]; Thrift = new double[F]; Grade = new double[F * M]; FirmRevenue = new double[F];
         Cash = new double[F]; Mothballed = new double[F]; LossMonths = new int[F]; GoodMonths = new int[F];
         Exited = new bool[F]; MothballCount = new int[F]; Enforcement = new double[F];
         Scrap = new double[C];
@@ -297,7 +298,7 @@ public sealed class WorldState
             for (int mat = 0; mat < m.M; mat++) InventoryCn[f * m.M + mat] = cn;
             Activity[f] = m.FirmCapacity0[f] / 12.0 * m.FirmInitialUtilisation[f];
         }
-        Array.Clear(RndStock); Array.Clear(RndEffective); Array.Clear(Thrift); Array.Clear(FirmRevenue);
+        Array.Clear(RndStock); Array.Clear(RndEffective); Array.Clear(Thrift); Array.Fill(Grade, 1.0); Array.Clear(FirmRevenue);
         Array.Clear(Cash); Array.Clear(Mothballed); Array.Clear(LossMonths); Array.Clear(GoodMonths);
         Array.Clear(Exited); Array.Clear(MothballCount);
         Array.Clear(Enforcement);

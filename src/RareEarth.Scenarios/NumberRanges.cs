@@ -115,6 +115,8 @@ public static class NumberRanges
     // ---- processes ----
     public static readonly NumberRange ProcessInput = R("processes.<id>.inputs.<material>", 0, 1000, "t per t of activity");
     public static readonly NumberRange ProcessOutput = R("processes.<id>.outputs.<material>", 0, 1000, "t per t of activity");
+    public static readonly NumberRange GradeSubstitution = R("processes.<id>.grade_substitution", 0, 10, "-");
+    public static readonly NumberRange GradeElasticity = R("processes.<id>.grade_elasticity", 0, 5, "-");
 
     // ---- countries ----
     public static readonly NumberRange HoardingGain = R("countries.<id>.hoarding_gain", 0, 20, "");

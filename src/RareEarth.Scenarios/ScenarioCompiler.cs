@@ -177,6 +177,7 @@ public static class ScenarioCompiler
                 {
                     Id = id, Stage = ps.Str("stage", required: true) ?? "", Inputs = inputs, Outputs = outputs,
                     Thriftable = thrift, IsRecycling = ps.Bool("recycling", false),
+                    GradeSubstitution = ps.Num(R.GradeSubstitution, 0), GradeElasticity = ps.Num(R.GradeElasticity, 0),
                 });
                 ps.Done();
             }

@@ -91,14 +91,12 @@ public static class AdaptationPhase
         var m = s.Model;
         for (int f = 0; f < m.F; f++)
         {
-            if (m.FirmMaxThrift[f] <= 0) continue;
             var proc = m.Processes[m.FirmProcess[f]];
-            int fc = m.FirmCountry[f];
-            double excess = 0;
-            for (int mat = 0; mat < m.M; mat++)
-                if (proc.Thriftable[mat] && proc.Inputs[mat] > 0)
-                    excess = Math.Max(excess, s.ExpectedLongCountry[mat * m.C + fc] / m.RefPrice[mat] - 1);
-            s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, excess);
+            ChooseGrade(s, f, proc);
+            if (m.FirmMaxThrift[f] <= 0) continue;
+            // R&D answers to the long-run cost of the thriftable inputs together (their price index), not to the dearest
+            // alone: Tb above its reference while Dy is below it does not make a magnet's heavy rare earths dearer
+            s.RndStock[f] += m.FirmRndRate[f] * Math.Max(0, GradeIndex(s, f, proc, s.ExpectedLongCountry) - 1);
             s.RndEffective[f] += (s.RndStock[f] - s.RndEffective[f]) / Math.Max(1, m.FirmRndLag[f]);
             s.Thrift[f] = m.FirmMaxThrift[f] * (1 - Math.Exp(-s.RndEffective[f] / Math.Max(1e-9, m.FirmRndHalf[f])));
         }
@@ -110,6 +108,53 @@ public static class AdaptationPhase
             s.SubstStock[sec] += m.SectorSubstRate[sec] * excess;
             s.SubstEffective[sec] += (s.SubstStock[sec] - s.SubstEffective[sec]) / Math.Max(1, m.SectorSubstLag[sec]);
             s.SubstShare[sec] = m.SectorSubstMax[sec] * (1 - Math.Exp(-s.SubstEffective[sec] / Math.Max(1e-9, m.SectorSubstHalf[sec])));
+        }
+    }
+
+    /// <summary>
+    /// Price index of a firm's thriftable inputs against their reference prices, at its expectations in its own country's
+    /// market (<paramref name="expected"/>: short- or long-run, [material, country]): the CES unit-cost index with the process's elasticity of substitution σ and weights = the inputs'
+    /// shares of their cost in the recipe at reference prices (1 at reference prices; 1 for a process with none).
+    /// </summary>
+    internal static double GradeIndex(WorldState s, int f, ProcessSpec proc, double[] expected)
+    {
+        var m = s.Model;
+        int c = m.FirmCountry[f];
+        double sigma = proc.GradeSubstitution, weight = 0, sum = 0;
+        bool logMean = Math.Abs(sigma - 1) < 1e-9;
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            double w = proc.Inputs[mat] * m.RefPrice[mat];
+            double x = Math.Max(expected[mat * m.C + c] / m.RefPrice[mat], 1e-6);
+            weight += w;
+            sum += logMean ? w * Math.Log(x) : w * Math.Pow(x, 1 - sigma);
+        }
+        if (weight <= 0) return 1;
+        return logMean ? Math.Exp(sum / weight) : Math.Pow(sum / weight, 1 / (1 - sigma));
+    }
+
+    /// <summary>
+    /// Grade choice (docs/model.md, "Grade choice"): each thriftable input's loading against the recipe moves towards the
+    /// CES input demand at constant output, (x_i / index)^(−σ) · index^(−ε), x_i its short-run expected price over its
+    /// reference: makers shift between Dy and Tb by their relative cost (σ) and load more of both when they are cheap,
+    /// less when they are dear (ε). It gets there with a first-order lag of the firm's requalification time
+    /// (<c>rnd.lag_months</c>, as thrifting): buyers qualify a magnet of another grade before it goes into their motors.
+    /// 1 at reference prices, so the starting recipe is the world file's.
+    /// </summary>
+    static void ChooseGrade(WorldState s, int f, ProcessSpec proc)
+    {
+        if (proc.GradeSubstitution <= 0 && proc.GradeElasticity <= 0) return;
+        var m = s.Model;
+        int c = m.FirmCountry[f];
+        double index = GradeIndex(s, f, proc, s.ExpectedCountry);
+        double level = Math.Pow(index, -proc.GradeElasticity);
+        for (int mat = 0; mat < m.M; mat++)
+        {
+            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            double x = Math.Max(s.ExpectedCountry[mat * m.C + c] / m.RefPrice[mat], 1e-6);
+            double target = Math.Pow(x / index, -proc.GradeSubstitution) * level;
+            s.Grade[f * m.M + mat] += (target - s.Grade[f * m.M + mat]) / Math.Max(1, m.FirmRndLag[f]);
         }
     }
 

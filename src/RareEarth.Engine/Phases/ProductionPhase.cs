@@ -93,11 +93,11 @@ public static class ProductionPhase
         }
     }
 
-    /// <summary>Tonnes of input <paramref name="mat"/> per unit of activity, after thrifting.</summary>
+    /// <summary>Tonnes of input <paramref name="mat"/> per unit of activity, after thrifting and the firm's grade choice.</summary>
     internal static double InputCoefficient(WorldState s, int f, ProcessSpec proc, int mat)
     {
         double coef = proc.Inputs[mat];
-        if (coef > 0 && proc.Thriftable[mat]) coef *= 1 - s.Thrift[f];
+        if (coef > 0 && proc.Thriftable[mat]) coef *= (1 - s.Thrift[f]) * s.Grade[f * s.Model.M + mat];
         return coef;
     }
 

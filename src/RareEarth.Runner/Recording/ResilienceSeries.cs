@@ -87,8 +87,10 @@ public sealed class ResilienceSeries
             for (int mat = 0; mat < M; mat++)
             {
                 Stock[at + mat] += s.Inventory[f * M + mat];
-                // planned need = planned activity × input × (1 − thrift): the avoided part is planned × input × thrift
-                if (proc.Inputs[mat] > 0 && proc.Thriftable[mat]) Avoided[at + mat] += s.Planned[f] * proc.Inputs[mat] * s.Thrift[f];
+                // planned need = planned activity × input × (1 − thrift) × grade: the avoided part is planned × input ×
+                // (1 − (1 − thrift) × grade), negative while the grade choice loads more of a cheap input than the recipe
+                if (proc.Inputs[mat] > 0 && proc.Thriftable[mat])
+                    Avoided[at + mat] += s.Planned[f] * proc.Inputs[mat] * (1 - (1 - s.Thrift[f]) * s.Grade[f * M + mat]);
             }
         }
     }

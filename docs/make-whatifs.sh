@@ -361,6 +361,55 @@ for lv in "${LEVERS[@]}"; do
   fi
   echo >>"$OUT"
 done
+# ---------------- the summary table in docs/validation.md (between its whatifs markers) ----------------
+# one row per lever: the median of each metric at every setting, joined by " / " in the order of the settings,
+# the reference in bold. VALIDATION= names the file (default docs/validation.md; "" skips it).
+VALIDATION=${VALIDATION-docs/validation.md}
+med() { # key metric -> formatted median, or "–"
+  local st="$WORK/$1.duckdb" q
+  [[ -f "$st.q" && ! -f "$st.failed" ]] || { echo "–"; return; }
+  IFS=, read -r -a q <"$st.q"
+  fmt "${q[$((2 + 3 * $2))]:-}" "$(mkind $2)" "$(cat "$st.never")"
+}
+per_metric() { # lever metric... -> "a / **b** / c ; d / **e** / f"
+  local lv=$1 out="" i key v row; shift
+  for i in "$@"; do
+    row=""
+    for key in ${LSET[$lv]}; do v=$(med "$key" "$i"); [[ $key == "${LREF[$lv]}" ]] && v="**$v**"; row+="${row:+ / }$v"; done
+    out+="${out:+ ; }$row"
+  done
+  echo "$out"
+}
+per_setting() { # lever metric... -> "a,b,c / **d,e,f**"
+  local lv=$1 out="" i key v tuple; shift
+  for key in ${LSET[$lv]}; do
+    tuple=""; for i in "$@"; do v=$(med "$key" "$i"); tuple+="${tuple:+,}$v"; done
+    [[ $key == "${LREF[$lv]}" ]] && tuple="**$tuple**"
+    out+="${out:+ / }$tuple"
+  done
+  echo "$out"
+}
+if [[ -n "$VALIDATION" && -f "$VALIDATION" ]] && grep -q '<!-- whatifs:begin -->' "$VALIDATION"; then
+  TABLE="$WORK/validation-table.md"
+  {
+    echo "<!-- whatifs:begin -->"
+    echo "<!-- written by docs/make-whatifs.sh on $(git rev-parse --short HEAD 2>/dev/null || echo '?') ($(date -u +%Y-%m-%d)), $RUNS runs per setting, master seed $SEED: do not edit by hand -->"
+    echo
+    echo "| lever | settings (**reference**) | Dy peak × outside ; EU | magnet peak × outside ; JP | magnet shortage months JP,US,EU | net cost vs counterfactual, bn USD: JP ; US ; EU ; CN | CN lost export revenue, bn USD | JP months to <50% China Dy |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    for lv in "${LEVERS[@]}"; do
+      settings=""; for key in ${LSET[$lv]}; do l=${LABEL[$key]}; [[ $key == "${LREF[$lv]}" ]] && l="**$l**"; settings+="${settings:+ / }$l"; done
+      echo "| $lv | $settings | $(per_metric $lv 0 2) | $(per_metric $lv 1 3) | $(per_setting $lv 4 5 6) | $(per_metric $lv 9 10 11 12) | $(per_metric $lv 13) | $(per_metric $lv 8) |"
+    done
+    echo
+    echo "Medians over the runs of each setting (5-95% bands and run-by-run differences in [validation/whatifs.md](validation/whatifs.md)); a negative net cost is a gain; \"–\": not defined (no counterfactual without events)."
+    echo "<!-- whatifs:end -->"
+  } >"$TABLE"
+  awk -v table="$TABLE" '/<!-- whatifs:begin -->/ { while ((getline line < table) > 0) print line; skip = 1; next }
+                         /<!-- whatifs:end -->/ { skip = 0; next } !skip { print }' "$VALIDATION" >"$WORK/validation.new" && cat "$WORK/validation.new" >"$VALIDATION"
+  echo "updated the what-if table in $VALIDATION"
+fi
+
 ELAPSED=$(( $(date +%s) - T0 ))
 printf "%s" "$VERDICTS"
 echo "wrote $OUT ($RUNS runs per setting, $(ls "$WORK"/*.duckdb 2>/dev/null | wc -l) batches, ${ELAPSED} s)"

@@ -97,6 +97,7 @@ public sealed class Model
     public required double[] StockpileFillRate { get; init; }   // t/month
     public required double[] StockpileMaxPriceMultiple { get; init; }
     public required double[] StockpileReleaseShortage { get; init; } // shortage share that triggers release
+    public required double[] StockpileReleasePrice { get; init; }    // [c, m] market price / normal price that triggers release (0: none)
     public required double[] StockpileReleaseRate { get; init; } // t/month
 
     // ---- firms ----

@@ -42,6 +42,10 @@ public sealed class WorldState
     /// <summary>[m, c] this month's price in each country's market: its region's price, or its own when the country's
     /// imports were capped by the controlling exporter's rules and its supplier ties (the market split off).</summary>
     public readonly double[] CountryPrice;
+    /// <summary>[m] the outside-China price as reported: the mean of the region-1 countries' market prices weighted by
+    /// their sectors' and firms' need this month (the pooled price while no market split off). Reporting only: no
+    /// agent reads it.</summary>
+    public readonly double[] OutsidePrice;
     /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
     /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
     public readonly double[] ExpectedCountry, ExpectedLongCountry;
@@ -193,7 +197,7 @@ public sealed class WorldState
         CapexSubsidy = new double[C * P]; OfftakeBroken = new bool[model.OfftakeIds.Length];
         Allowance = new double[M * C];
         Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
-        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C];
+        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C]; OutsidePrice = new double[M];
         ExpectedCountry = new double[M * C]; ExpectedLongCountry = new double[M * C];
         SupplierTies = new double[C * M]; Qualified = new double[C * M]; WasSplit = new bool[C * M]; ImportPremium = new double[C * M];
         Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];
@@ -279,6 +283,7 @@ public sealed class WorldState
                 int k = mat * 2 + r;
                 Price[k] = PrevPrice[k] = Expected[k] = ExpectedLong[k] = BasePrice[k] = m.RefPrice[mat];
             }
+        for (int mat = 0; mat < m.M; mat++) OutsidePrice[mat] = m.RefPrice[mat];
         for (int mat = 0; mat < m.M; mat++)
             for (int c = 0; c < m.C; c++)
                 CountryPrice[mat * m.C + c] = ExpectedCountry[mat * m.C + c] = ExpectedLongCountry[mat * m.C + c] = m.RefPrice[mat];

@@ -53,13 +53,13 @@ public static class RunCharts
                 new($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1))),
                 new($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0)), Dashed: true),
             };
-            // countries cut off beyond what they could reroute, where their own price stood clearly above the outside one
+            // countries cut off beyond what they could reroute, where their own price stood clearly above the pooled market's
             for (int c = 0; c < m.C; c++)
             {
                 if (!r.HadOwnMarket(mat, c)) continue;
                 var own = r.CountryPriceSeries(mat, c);
                 bool above = false;
-                for (int t = 0; t < T && !above; t++) above = own[t] > OwnMarketMargin * r.PriceAt(t, mat, 1);
+                for (int t = 0; t < T && !above; t++) above = own[t] > OwnMarketMargin * r.PoolPriceAt(t, mat);
                 if (above) prices.Add(new ChartSeries($"{m.CountryIds[c]} market (its own price)", Series(T, t => own[t]), ColorIndex: 2 + prices.Count));
             }
             charts.Add(Chart($"price_{id}", prices.Count > 2 ? $"{id}: price by region and in markets of their own" : $"{id}: price by region", "USD/kg", prices));

@@ -134,6 +134,7 @@ public static class NumberRanges
     public static readonly NumberRange StockpileFillRate = R("countries.<id>.stockpiles.<material>.fill_rate", 0, MaxTonnes, "t/month");
     public static readonly NumberRange StockpileMaxPrice = R("countries.<id>.stockpiles.<material>.max_price_multiple", 0, MaxMultiple, "x ref_price");
     public static readonly NumberRange StockpileReleaseShortage = R("countries.<id>.stockpiles.<material>.release_shortage", 0, 1, "shortage share");
+    public static readonly NumberRange StockpileReleasePrice = R("countries.<id>.stockpiles.<material>.release_price_multiple", 0, MaxMultiple, "x normal price");
     public static readonly NumberRange StockpileReleaseRate = R("countries.<id>.stockpiles.<material>.release_rate", 0, MaxTonnes, "t/month");
 
     // ---- firms ----

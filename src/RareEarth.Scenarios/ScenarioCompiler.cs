@@ -209,7 +209,7 @@ public static class ScenarioCompiler
         var hoard = new double[C]; var halfLife = new double[C]; var relaxShare = new double[C]; var relaxStep = new double[C];
         var prodQuota = new double[C * P]; Array.Fill(prodQuota, double.PositiveInfinity);
         var sp0 = new double[C * M]; var spTarget = new double[C * M]; var spFill = new double[C * M];
-        var spMaxPrice = new double[C * M]; var spRelShort = new double[C * M]; var spRelRate = new double[C * M];
+        var spMaxPrice = new double[C * M]; var spRelShort = new double[C * M]; var spRelPrice = new double[C * M]; var spRelRate = new double[C * M];
         Array.Fill(spMaxPrice, 2.0);
         if (countries is not null)
             foreach (var (cid, cs) in countries.Children())
@@ -283,6 +283,7 @@ public static class ScenarioCompiler
                         spFill[k] = ss.Num(R.StockpileFillRate, 0);
                         spMaxPrice[k] = ss.Num(R.StockpileMaxPrice, 2);
                         spRelShort[k] = ss.Num(R.StockpileReleaseShortage, 0);
+                        spRelPrice[k] = ss.Num(R.StockpileReleasePrice, 0);
                         spRelRate[k] = ss.Num(R.StockpileReleaseRate, 0);
                         ss.Str("source"); ss.Done();
                     }
@@ -453,7 +454,7 @@ public static class ScenarioCompiler
             Quota0 = quota, QuotaCovers0 = quotaCovers, EmbeddedShare0 = embedded, HoardingGain = hoard, RiskHalfLife = halfLife,
             RelaxRevenueShare = relaxShare, RelaxStep = relaxStep, ProductionQuota0 = prodQuota,
             Stockpile0 = sp0, StockpileTarget0 = spTarget, StockpileFillRate = spFill, StockpileMaxPriceMultiple = spMaxPrice,
-            StockpileReleaseShortage = spRelShort, StockpileReleaseRate = spRelRate,
+            StockpileReleaseShortage = spRelShort, StockpileReleasePrice = spRelPrice, StockpileReleaseRate = spRelRate,
             FirmIds = fIds.ToArray(), FirmCountry = fCountry.ToArray(), FirmProcess = fProc.ToArray(), FirmCapacity0 = fCap.ToArray(),
             FirmUnitCost = fCost.ToArray(), FirmInventory0 = fInvFlat, FirmInputCoverage = fCov.ToArray(),
             FirmInitialUtilisation = fUtil.ToArray(), FirmHurdle = fHurdle.ToArray(), FirmMaxGrowth = fGrowth.ToArray(),

@@ -117,6 +117,7 @@ public sealed class LeverCatalog
                     foreach (var (key, label, unit, max, step) in new[]
                              {
                                  ("tonnes", "held at the start", "t", (double?)null, 10.0), ("release_shortage", "released from a shortage of", "share", 1, 0.01),
+                                 ("release_price_multiple", "released from a price multiple of", "× normal", 100, 0.5),
                                  ("release_rate", "released per month at most", "t/month", null, 1.0),
                              })
                         if (node.Get(key) is { Kind: YKind.Scalar, IsNull: false } v)

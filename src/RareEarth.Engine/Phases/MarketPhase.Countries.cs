@@ -21,6 +21,9 @@ public static partial class MarketPhase
     const double RejoinBelow = 0.8;
     /// <summary>A split-off market whose supply at any price is below this share of its buyers' monthly need forms no price of its own.</summary>
     const double ThinMarket = 0.01;
+    /// <summary>In such a market the quoted price creeps up each month by this share times last month's unmet share of
+    /// use (buyers' unfilled bids), so a longer cut-off shows as a higher price, not a frozen one.</summary>
+    const double ThinCreep = 0.1;
 
     static void ResetSplits(WorldState s)
     {
@@ -173,13 +176,14 @@ public static partial class MarketPhase
             double cnPool = s.SplitCnIn[d];
             // a market with (next to) nothing to sell at any price has no clearing price: a few kilograms against tonnes
             // of need would put it where its last buyer stops bidding, far above any trade seen. No price is formed: the
-            // last one stands (at least the pooled price), and the scarcity shows as shortage. (Buyers do not resell
+            // last one stands (at least the pooled price), creeping up with the unmet share of use, and the scarcity shows
+            // as shortage. (Buyers do not resell
             // their stocks to each other, which in a real thin market would set such a price: docs/model.md.)
             double need = 0, supplyAtHi = inflow;
             for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) need += s.BuyerNeed[i];
             for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) supplyAtHi += Offer(s, j, hi);
             double pd = supplyAtHi < ThinMarket * need
-                ? Math.Max(p1, s.CountryPrice[mat * C + d])
+                ? Math.Min(Math.Max(p1, hi), Math.Max(p1, s.CountryPrice[mat * C + d] * (1 + ThinCreep * s.LastShortageShare[d * M + mat])))
                 : Math.Max(p1, Solve(s, mat, p1, Math.Max(p1, hi), OwnMarket, d, s.CountryPrice[mat * C + d], 0));
             s.CountryPrice[mat * C + d] = pd;
             double stockFactor = OwnMarketFactors(s, mat, d, pd);
@@ -277,6 +281,26 @@ public static partial class MarketPhase
         var m = s.Model;
         for (int c = 0; c < m.C; c++)
             if (!s.SplitOff[c]) s.CountryPrice[mat * m.C + c] = m.CountryRegion[c] == 0 ? p0 : p1;
+        s.OutsidePrice[mat] = OutsideIndex(s, mat, p1);
+    }
+
+    /// <summary>
+    /// The reported outside-China price: region-1 countries' market prices weighted by their sectors' and firms' need
+    /// this month (speculators and stockpiles left out), so a cut-off market counts by what it uses, not by whether the
+    /// residual pool still trades; p1 when nobody there needs the material.
+    /// </summary>
+    static double OutsideIndex(WorldState s, int mat, double p1)
+    {
+        int C = s.Model.C;
+        double w = 0, wp = 0;
+        for (int i = 0; i < s.BuyerCount; i++)
+        {
+            if (s.BuyerRegion[i] != 1 || s.BuyerChokeRef[i] <= 0) continue; // stockpiles and speculators have no reference use
+            double q = s.BuyerNeed[i];
+            w += q;
+            wp += q * s.CountryPrice[mat * C + s.BuyerCountry[i]];
+        }
+        return w > 0 ? wp / w : p1;
     }
 
     /// <summary>

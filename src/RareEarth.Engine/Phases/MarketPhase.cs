@@ -283,8 +283,15 @@ public static partial class MarketPhase
         for (int c = 0; c < m.C; c++)
         {
             int k = c * m.M + mat;
-            double threshold = m.StockpileReleaseShortage[k];
-            if (threshold <= 0 || s.Stockpile[k] <= 0 || s.LastShortageShare[k] < threshold) continue;
+            if (s.Stockpile[k] <= 0) continue;
+            // released when the country's users ran short last month, or when its market price stood at a multiple of
+            // what it considers normal (its long-run expectation): the agency sells into a supply disruption before the
+            // users' own stocks are gone (Korea's emergency release within 8 days [WF 8])
+            double threshold = m.StockpileReleaseShortage[k], trigger = m.StockpileReleasePrice[k];
+            int ck = mat * m.C + c;
+            bool shortage = threshold > 0 && s.LastShortageShare[k] >= threshold;
+            bool price = trigger > 0 && s.Month > 0 && s.CountryPrice[ck] >= trigger * s.ExpectedLongCountry[ck];
+            if (!shortage && !price) continue;
             double q = Math.Min(s.Stockpile[k], m.StockpileReleaseRate[k]);
             double delivered = DeliverToCountry(s, mat, c, q, s.StockpileCn[k], fromRegion0: false, origin: -1);
             s.Stockpile[k] -= delivered;
@@ -381,8 +388,13 @@ public static partial class MarketPhase
         if (chokeFactor <= 0) return 0;
         double use = s.BuyerNeed[i] * s.ClassFactor[s.BuyerClass[i] * 2 + s.BuyerRegion[i]];
         double target = s.BuyerCover[i] * s.BuyerNeed[i] * stockFactor;
-        double restock = (target - s.BuyerStock[i]) / s.Model.Behaviour.RestockMonths;
-        return Math.Max(0, (use + restock) * chokeFactor);
+        double gap = target - s.BuyerStock[i];
+        // stock above its target is drawn down over restock_months at normal prices, faster as the price rises above
+        // them (stockFactor < 1): a holder does not buy at a multiple of the normal price what it can take from stock
+        // (competitive storage: Williams and Wright 1991). stockFactor falls with p, so the bid still falls with p.
+        double months = s.Model.Behaviour.RestockMonths;
+        if (gap < 0 && stockFactor < 1) months = 1 + (months - 1) * stockFactor;
+        return Math.Max(0, (use + gap / months) * chokeFactor);
     }
 
     /// <summary>

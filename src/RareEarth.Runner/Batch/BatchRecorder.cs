@@ -41,6 +41,7 @@ public sealed class BatchRecorder : IRecorder
     {
         int CM = _C * _M;
         Array.Copy(s.Price, 0, _price, t * _M * 2, _M * 2);
+        for (int mat = 0; mat < _M; mat++) _price[(t * _M + mat) * 2 + 1] = s.OutsidePrice[mat]; // the reported outside price
         Array.Copy(s.CountryPrice, 0, _countryPrice, t * CM, CM);
         Array.Copy(s.Demand, 0, _demand, t * CM, CM);
         Array.Copy(s.Shortage, 0, _shortage, t * CM, CM);

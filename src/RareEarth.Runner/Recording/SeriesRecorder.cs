@@ -13,7 +13,8 @@ public sealed class SeriesRecorder : IRecorder
     public int Months { get; private set; }
     int _M, _C, _S, _F;
 
-    public double[] Price = Array.Empty<double>();        // [t, m, region]
+    public double[] Price = Array.Empty<double>();        // [t, m, region] region 1: the reported outside price (WorldState.OutsidePrice)
+    public double[] PoolPrice = Array.Empty<double>();    // [t, m] the pooled region-1 market's own price (split-off markets not in it)
     public double[] CountryPrice = Array.Empty<double>(); // [t, m, c] price in each country's market
     public double[] Production = Array.Empty<double>();   // [t, c, m]
     public double[] Recycled = Array.Empty<double>();
@@ -54,6 +55,7 @@ public sealed class SeriesRecorder : IRecorder
         _M = model.M; _C = model.C; _S = model.S; _F = model.F;
         int T = Months, CM = _C * _M;
         Price = new double[T * _M * 2];
+        PoolPrice = new double[T * _M];
         CountryPrice = new double[T * CM];
         Production = new double[T * CM]; Recycled = new double[T * CM]; Demand = new double[T * CM];
         Consumption = new double[T * CM]; Shortage = new double[T * CM]; Losses = new double[T * CM];
@@ -70,6 +72,11 @@ public sealed class SeriesRecorder : IRecorder
     {
         int CM = _C * _M;
         Array.Copy(s.Price, 0, Price, t * _M * 2, _M * 2);
+        for (int mat = 0; mat < _M; mat++)
+        {
+            PoolPrice[t * _M + mat] = s.Price[mat * 2 + 1];
+            Price[(t * _M + mat) * 2 + 1] = s.OutsidePrice[mat];
+        }
         Array.Copy(s.CountryPrice, 0, CountryPrice, t * CM, CM);
         Array.Copy(s.Production, 0, Production, t * CM, CM);
         Array.Copy(s.Recycled, 0, Recycled, t * CM, CM);
@@ -125,6 +132,8 @@ public sealed class SeriesRecorder : IRecorder
     public double FirmStock(int t, int f) => Held[t * _F + f];
 
     public double PriceAt(int t, int mat, int region) => Price[(t * _M + mat) * 2 + region];
+    /// <summary>The pooled region-1 market's price at month t (what countries whose market did not split off pay).</summary>
+    public double PoolPriceAt(int t, int mat) => PoolPrice[t * _M + mat];
     public double At(double[] a, int t, int c, int mat) => a[(t * _C + c) * _M + mat];
     /// <summary>A [t, c, m] array's months for one country and material.</summary>
     public MonthSeries Of(double[] a, int c, int mat) => new(a, c * _M + mat, _C * _M, Months);
@@ -137,7 +146,7 @@ public sealed class SeriesRecorder : IRecorder
     public bool HadOwnMarket(int mat, int c)
     {
         if (Model.CountryRegion[c] == 0) return false;
-        for (int t = 0; t < Months; t++) if (CountryPrice[(t * _M + mat) * _C + c] != PriceAt(t, mat, 1)) return true;
+        for (int t = 0; t < Months; t++) if (CountryPrice[(t * _M + mat) * _C + c] != PoolPrice[t * _M + mat]) return true;
         return false;
     }
     public double TradeAt(int t, int origin, int mat, int dest) => Trade[((t * _C + origin) * _M + mat) * _C + dest];

@@ -46,6 +46,9 @@ public sealed class WorldState
     /// their sectors' and firms' need this month (the pooled price while no market split off). Reporting only: no
     /// agent reads it.</summary>
     public readonly double[] OutsidePrice;
+    /// <summary>Region-0 countries whose rule on foreign goods embedding their content is in force this month (set by RulesPhase).</summary>
+    public readonly int[] RuleCountries;
+    public int RuleCountryCount;
     /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
     /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
     public readonly double[] ExpectedCountry, ExpectedLongCountry;
@@ -197,7 +200,7 @@ public sealed class WorldState
         CapexSubsidy = new double[C * P]; OfftakeBroken = new bool[model.OfftakeIds.Length];
         Allowance = new double[M * C];
         Price = new double[M * 2]; PrevPrice = new double[M * 2]; Expected = new double[M * 2];
-        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C]; OutsidePrice = new double[M];
+        ExpectedLong = new double[M * 2]; BasePrice = new double[M * 2]; CountryPrice = new double[M * C]; OutsidePrice = new double[M]; RuleCountries = new int[C];
         ExpectedCountry = new double[M * C]; ExpectedLongCountry = new double[M * C];
         SupplierTies = new double[C * M]; Qualified = new double[C * M]; WasSplit = new bool[C * M]; ImportPremium = new double[C * M];
         Risk = new double[C]; Stockpile = new double[C * M]; StockpileTarget = new double[C * M];

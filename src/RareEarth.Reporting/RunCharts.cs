@@ -50,9 +50,13 @@ public static class RunCharts
             string id = m.MaterialIds[mat];
             var prices = new List<ChartSeries>
             {
-                new($"{m.RegionIds[1]} (outside China)", Series(T, t => r.PriceAt(t, mat, 1))),
+                new($"{m.RegionIds[1]} (outside China, mean weighted by need)", Series(T, t => r.PriceAt(t, mat, 1))),
                 new($"{m.RegionIds[0]} (Chinese domestic)", Series(T, t => r.PriceAt(t, mat, 0)), Dashed: true),
             };
+            // the pooled market (what every country not cut off pays), where it parts from the weighted mean
+            bool parts = false;
+            for (int t = 0; t < T && !parts; t++) parts = Math.Abs(r.PoolPriceAt(t, mat) - r.PriceAt(t, mat, 1)) > 0.01 * r.PriceAt(t, mat, 1);
+            if (parts) prices.Add(new ChartSeries("pooled market (countries not cut off)", Series(T, t => r.PoolPriceAt(t, mat)), Dashed: true, ColorIndex: 2));
             // countries cut off beyond what they could reroute, where their own price stood clearly above the pooled market's
             for (int c = 0; c < m.C; c++)
             {

@@ -243,13 +243,12 @@ public static partial class MarketPhase
     /// </summary>
     static double EmbeddedRuleShare(WorldState s, int f, int mat, int d)
     {
-        var m = s.Model;
-        double share = 1;
-        for (int x = 0; x < m.C; x++)
+        if (s.RuleCountryCount == 0) return 1;
+        double share = 1, cn = s.InventoryCn[f * s.Model.M + mat];
+        for (int r = 0; r < s.RuleCountryCount; r++)
         {
-            if (m.CountryRegion[x] != 0 || double.IsPositiveInfinity(s.EmbeddedShare[x])) continue;
-            if (s.InventoryCn[f * m.M + mat] <= s.EmbeddedShare[x]) continue;
-            share *= RulesPhase.AllowedShare(s, x, mat, d);
+            int x = s.RuleCountries[r];
+            if (cn > s.EmbeddedShare[x]) share *= RulesPhase.AllowedShare(s, x, mat, d);
         }
         return share;
     }

@@ -18,6 +18,10 @@ public static class RulesPhase
             Array.Clear(s.QuotaUsed);
             Array.Clear(s.ProductionUsed);
         }
+        // the region-0 countries whose rule on foreign goods with their content is in force (usually none or one)
+        s.RuleCountryCount = 0;
+        for (int c = 0; c < C; c++)
+            if (m.CountryRegion[c] == 0 && !double.IsPositiveInfinity(s.EmbeddedShare[c])) s.RuleCountries[s.RuleCountryCount++] = c;
         int monthsLeft = 13 - calMonth;
         for (int c = 0; c < C; c++)
             s.QuotaMonth[c] = double.IsPositiveInfinity(s.Quota[c])

@@ -18,7 +18,7 @@ public class BatchReportTests
         var dir = Path.Combine(Path.GetDirectoryName(db)!, "report");
         BatchReportResult result;
         using (var store = BatchStore.Open(db, readOnly: true))
-            result = BatchReport.Write(store, dir, "shortage_months_US_ndfeb_magnet >= 10 OR \"countries.JP.hoarding_gain\" > 2.6");
+            result = BatchReport.Write(store, dir, "shortage_months_US_ndfeb_magnet >= 7 OR \"countries.JP.hoarding_gain\" > 2.0");
         var md = File.ReadAllText(result.ReportPath);
         Assert.Contains("## Sobol indices", md);
         Assert.Contains("## Scenario discovery (PRIM)", md);

@@ -19,7 +19,7 @@ echo "figures written to docs/validation and docs/figures"
 rm -f /tmp/rareearth-figures/batch.duckdb /tmp/rareearth-figures/batch.duckdb.wal
 $R batch scenarios/controls-2025.yaml --runs 2000 --out /tmp/rareearth-figures/batch.duckdb > /dev/null
 rm -rf /tmp/rareearth-figures/report
-$R report /tmp/rareearth-figures/batch.duckdb --out /tmp/rareearth-figures/report --where "peak_market_price_multiple_JP_dy_oxide > 4.25" > /dev/null
+$R report /tmp/rareearth-figures/batch.duckdb --out /tmp/rareearth-figures/report --where "peak_market_price_multiple_JP_dy_oxide > 3.75" > /dev/null
 mkdir -p docs/figures/batch
 cp /tmp/rareearth-figures/report/charts/{fan_price_dy_oxide_ROW,fan_china_share_JP_ndfeb_magnet,prim_box}.png docs/figures/batch/
 echo "batch figures written to docs/figures/batch"

@@ -270,6 +270,8 @@ public sealed record Behaviour
     public double OfferSpread { get; init; } = 0.3;
     /// <summary>Months over which buyers close the gap to target stock.</summary>
     public double RestockMonths { get; init; } = 3.0;
+    /// <summary>Months over which a firm moves its utilisation to the level its expected margin calls for (1: at once).</summary>
+    public double UtilisationAdjustMonths { get; init; } = 1.0;
     /// <summary>Price elasticity of the restocking part of demand (stock targets shrink when prices are high).</summary>
     public double StockElasticity { get; init; } = 1.0;
     /// <summary>Utilisation at zero margin; full at +10% margin, minimum at -30%.</summary>

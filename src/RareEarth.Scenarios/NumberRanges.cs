@@ -76,6 +76,7 @@ public static class NumberRanges
     public static readonly NumberRange SellerReserve = R("behaviour.seller_reserve", 0, 2, "share of expected price");
     public static readonly NumberRange OfferSpread = R("behaviour.offer_spread", 0.01, 2, "share of the ask");
     public static readonly NumberRange RestockMonths = R("behaviour.restock_months", 0.5, 60, "months");
+    public static readonly NumberRange UtilisationAdjustMonths = R("behaviour.utilisation_adjust_months", 1, 24, "months");
     public static readonly NumberRange StockElasticity = R("behaviour.stock_elasticity", 0, 10, "");
     public static readonly NumberRange MinUtilisation = R("behaviour.min_utilisation", 0, 1, "share");
     public static readonly NumberRange RiskOnControl = R("behaviour.risk_on_control", 0, 1, "risk");

@@ -570,6 +570,7 @@ public static class ScenarioCompiler
             SellerReserve = b.Num(R.SellerReserve, d.SellerReserve),
             OfferSpread = b.Num(R.OfferSpread, d.OfferSpread),
             RestockMonths = b.Num(R.RestockMonths, d.RestockMonths),
+            UtilisationAdjustMonths = b.Num(R.UtilisationAdjustMonths, d.UtilisationAdjustMonths),
             StockElasticity = b.Num(R.StockElasticity, d.StockElasticity),
             MinUtilisation = b.Num(R.MinUtilisation, d.MinUtilisation),
             RiskOnControl = b.Num(R.RiskOnControl, d.RiskOnControl),

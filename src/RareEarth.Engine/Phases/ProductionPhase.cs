@@ -22,7 +22,11 @@ public static class ProductionPhase
             bool unreported = IsUnreported(m, f);
 
             s.Margin[f] = MarginRatio(s, f, proc, c, useLongRun: false);
-            s.Utilisation[f] = unreported ? UnreportedShare(s, f, proc, c) : UtilisationFor(s, s.Margin[f]);
+            double target = unreported ? UnreportedShare(s, f, proc, c) : UtilisationFor(s, s.Margin[f]);
+            // a plant does not swing from a third to full load and back from one month to the next: it moves part of the
+            // way (partial adjustment over utilisation_adjust_months), which also keeps an input's price and its users'
+            // output from chasing each other month by month (a cobweb) when a market is cut off
+            s.Utilisation[f] = s.Month == 0 ? target : s.Utilisation[f] + (target - s.Utilisation[f]) / m.Behaviour.UtilisationAdjustMonths;
             double planned = s.Utilisation[f] * s.Capacity[f] / 12.0;
 
             // output stock: cut back when the main output piles up beyond its cover

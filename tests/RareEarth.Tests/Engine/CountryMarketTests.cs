@@ -59,7 +59,7 @@ public class CountryMarketTests
         // and it runs short for months, with a loss within a factor of two of Nomura's estimate of a one-year cut-off
         // (issue 8): JPY 2.6 tn = 17.3 bn USD at 150 JPY/USD [SEED 004], a GDP loss, so compared with the value added
         // lost (economic loss). Validation only: loss_per_tonne comes from value added per kg of magnet
-        // (docs/sources/loss-per-tonne.md), not from this figure. Measured: 11.7 bn (net cost 10.9 bn).
+        // (docs/sources/loss-per-tonne.md), not from this figure. Measured: 15.9 bn (net cost 14.9 bn).
         const double Nomura = 2.6e12 / 150 / 1e9;
         var totals = CounterfactualBuilder.Build(run.Totals, cf.Totals);
         var japan = totals.Countries.Single(c => c.Country == "JP");

@@ -54,6 +54,29 @@ public class PriceOscillationTests
     }
 
     [Fact]
+    public void ACutOffCountrysOwnMarketDoesNotZigZag()
+    {
+        // the 2026 ban on Japan: its magnet makers, cut off, once swung between a third and full load month by month
+        // (utilisation straight from the expected margin) and Japan's Dy price with them (2,141, 644, 4,027, 1,169, 5,365
+        // USD/kg in June-October 2026: 4 zig-zags of Dy, 4 of magnets). With partial adjustment of utilisation
+        // (behaviour.utilisation_adjust_months, 2) measured: Dy 1 (the last month of the ban), magnets 0.
+        var r = SingleRun.Execute(ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("what-if/japan-ban-2026.yaml")), 1);
+        var m = r.Model;
+        int jp = m.IndexOfCountry("JP");
+        foreach (var id in new[] { "dy_oxide", "tb_oxide", "ndfeb_magnet" })
+        {
+            var p = r.CountryPriceSeries(m.IndexOfMaterial(id), jp);
+            int n = 0;
+            for (int t = 1; t + 1 < r.Months; t++)
+            {
+                double a = p[t] - p[t - 1], b = p[t + 1] - p[t], size = WorldAtRestTests.ZigZagSize * p[t];
+                if (a * b < 0 && Math.Abs(a) > size && Math.Abs(b) > size) n++;
+            }
+            Assert.True(n <= 2, $"Japan's {id} market zig-zags {n} times under the 2026 ban");
+        }
+    }
+
+    [Fact]
     public void TheQuotasOf2010DoNotMakePricesZigZag()
     {
         var bad = Check("hand-set/japan-2010.yaml");

@@ -49,6 +49,8 @@ public sealed class WorldState
     /// <summary>Region-0 countries whose rule on foreign goods embedding their content is in force this month (set by RulesPhase).</summary>
     public readonly int[] RuleCountries;
     public int RuleCountryCount;
+    /// <summary>Willingness to pay's last ln(p / reference) and the price and reference it was computed for (a cache).</summary>
+    public double WtpPrice = double.NaN, WtpReference = double.NaN, WtpLogX;
     /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
     /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
     public readonly double[] ExpectedCountry, ExpectedLongCountry;
@@ -168,6 +170,7 @@ public sealed class WorldState
     public readonly double[] StockpileCn;       // [c, m] region-0 content share of the stockpile
     public readonly double[] LastShortageShare; // [c, m] last month's shortage / demand
     internal readonly double[] BuyerOfftake;    // per buyer slot: received outside the auction this month
+    internal readonly double[] BuyerBidAt;      // per buyer slot: its bid at its market's clearing price (Allocate)
     internal readonly int[] SellerRegion;
     internal readonly int[] BuyerRegion;
     internal readonly double[] SellerInner;     // share a region-1 seller may send to region 0
@@ -236,7 +239,7 @@ public sealed class WorldState
         ApprovalNoise = new double[C * M]; QuotaPlan = new double[M]; QuotaMonth = new double[C];
         QuotaGridDemand = new double[M * Phases.MarketPhase.QuotaGridPoints]; QuotaShadow = new double[C];
         Planned = new double[F]; Margin = new double[F]; Utilisation = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
-        BuyerOfftake = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
+        BuyerOfftake = new double[maxBuyers]; BuyerBidAt = new double[maxBuyers]; BuyerRegion = new int[maxBuyers];
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
         BuyerMarket = new int[maxBuyers]; SellerMarket = new int[maxSellers];

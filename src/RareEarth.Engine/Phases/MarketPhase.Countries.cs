@@ -138,6 +138,17 @@ public static partial class MarketPhase
         for (int d = 0; d < s.Model.C; d++) if (s.SplitOff[d]) s.CountryDemandScratch[d] = s.SplitScratch[d];
     }
 
+    /// <summary>As <see cref="CountryBids1"/> from the bids <see cref="MarketPhase.Allocate"/> left in BuyerBidAt (at p, stockFactor).</summary>
+    static void CountryBids1At(WorldState s, double p, double stockFactor)
+    {
+        Array.Clear(s.CountryDemandScratch);
+        for (int i = 0; i < s.BuyerCount; i++)
+            if (s.BuyerMarket[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += s.BuyerBidAt[i];
+        if (!s.AnySplit) return;
+        SplitDemand(s, p, stockFactor);
+        for (int d = 0; d < s.Model.C; d++) if (s.SplitOff[d]) s.CountryDemandScratch[d] = s.SplitScratch[d];
+    }
+
     /// <summary>What country d takes from region-1 sellers after fromCn of region 0's goods: a split-off country at most its ties.</summary>
     static double Residual1(WorldState s, int d, double fromCn)
     {

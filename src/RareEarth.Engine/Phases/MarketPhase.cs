@@ -537,7 +537,14 @@ public static partial class MarketPhase
     {
         var m = s.Model;
         int C = m.C;
-        double x0 = Supply(s, 0, p0), y0 = Demand(s, mat, 0, p0), x1 = Supply(s, 1, p1), y1 = Demand(s, mat, 1, p1);
+        // every pooled buyer's bid at its region's clearing price, once (the totals, the country shares and the buyers'
+        // shares below all read these; summed in the same order as Demand, so the totals are the same numbers)
+        double stock0 = PriceFactors(s, mat, 0, p0), y0 = 0;
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 0) y0 += s.BuyerBidAt[i] = Bid(s, i, p0, stock0);
+        double stock1 = PriceFactors(s, mat, 1, p1), y1 = 0;
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 1) y1 += s.BuyerBidAt[i] = Bid(s, i, p1, stock1);
+        if (s.AnySplit) y1 += SplitDemand(s, p1, stock1);
+        double x0 = Supply(s, 0, p0), x1 = Supply(s, 1, p1);
         double exp01 = 0, exp10 = 0, sold0, sold1, recv0From0, recv0From1 = 0, recv1From1;
         if (flow >= 0)
         {
@@ -589,7 +596,7 @@ public static partial class MarketPhase
         // destination (allowance-capped, in proportion to the need left), the rest from region-1 sellers elsewhere
         // (a split-off country at most its ties' worth)
         Array.Clear(s.CountryRecv);
-        CountryBids1(s, mat, p1);
+        CountryBids1At(s, p1, stock1);
         double homeSum = 0;
         for (int d = 0; d < C; d++)
         {
@@ -631,8 +638,6 @@ public static partial class MarketPhase
         double poolLeft = SumRegion(s.PoolLeft, 0, C);
 
         // buyers of the two regions' markets: within a country pro rata to their bids; origin content mixed by source
-        double stock1 = PriceFactors(s, mat, 1, p1);
-        double stock0 = PriceFactors(s, mat, 0, p0);
         for (int i = 0; i < s.BuyerCount; i++)
         {
             int c = s.BuyerCountry[i], r = s.BuyerMarket[i];
@@ -640,13 +645,13 @@ public static partial class MarketPhase
             double q0, q1, qHome = 0;
             if (r == 0)
             {
-                double bid = Bid(s, i, p0, stock0);
+                double bid = s.BuyerBidAt[i];
                 double share = y0 > 0 ? bid / y0 : 0;
                 q0 = recv0From0 * share; q1 = recv0From1 * share;
             }
             else
             {
-                double bid = Bid(s, i, p1, stock1);
+                double bid = s.BuyerBidAt[i];
                 double cd = s.CountryDemandScratch[c];
                 double share = cd > 0 ? bid / cd : 0;
                 q0 = s.CountryRecv[c] * share; q1 = s.CountryRecv[C + c] * share;

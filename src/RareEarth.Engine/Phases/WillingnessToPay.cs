@@ -56,7 +56,11 @@ public static class WillingnessToPay
         double reference = s.BuyerChokeRef[i];
         double ceiling = MarketPhase.ChokeFactor(m, p, reference, s.BuyerChoke[i]);
         if (p <= reference || ceiling <= 0) return ceiling;
-        return ceiling * Curve(p / reference, s.BuyerCostShare[i], eta, m.Behaviour.SubstitutionElasticity);
+        // most buyers of a material share its reference price, and a market evaluates all its buyers at one price:
+        // ln(p / reference) is kept from the last buyer (the same value, computed once)
+        if (p != s.WtpPrice || reference != s.WtpReference) { s.WtpPrice = p; s.WtpReference = reference; s.WtpLogX = Math.Log(p / reference); }
+        double share = s.BuyerCostShare[i];
+        return ceiling * Math.Exp(-eta * Math.Log(1 - share + share * (p / reference)) - m.Behaviour.SubstitutionElasticity * s.WtpLogX);
     }
 
     /// <summary>

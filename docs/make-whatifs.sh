@@ -283,7 +283,7 @@ ELAPSED=$(( $(date +%s) - T0 ))
 {
   echo "# What-ifs: direction and size of each lever"
   echo
-  echo "Written by [\`docs/make-whatifs.sh\`](../make-whatifs.sh) on $(git rev-parse --short HEAD 2>/dev/null || echo '?') ($(date -u +%Y-%m-%d)):"
+  echo "Written by [\`docs/make-whatifs.sh\`](../make-whatifs.sh) on $(git describe --always --dirty 2>/dev/null || echo '?') ($(date -u +%Y-%m-%d)):"
   echo "$RUNS runs per setting (Latin hypercube over the scenario's uncertain parameters that the lever does not fix,"
   echo "master seed $SEED), $(( ELAPSED / 60 )) min $(( ELAPSED % 60 )) s on this machine."
   echo "Cells: median [5%–95%] over the runs. Every setting of a lever passes the same \`--set\` paths, so run *i* has"
@@ -393,7 +393,7 @@ if [[ -n "$VALIDATION" && -f "$VALIDATION" ]] && grep -q '<!-- whatifs:begin -->
   TABLE="$WORK/validation-table.md"
   {
     echo "<!-- whatifs:begin -->"
-    echo "<!-- written by docs/make-whatifs.sh on $(git rev-parse --short HEAD 2>/dev/null || echo '?') ($(date -u +%Y-%m-%d)), $RUNS runs per setting, master seed $SEED: do not edit by hand -->"
+    echo "<!-- written by docs/make-whatifs.sh on $(git describe --always --dirty 2>/dev/null || echo '?') ($(date -u +%Y-%m-%d)), $RUNS runs per setting, master seed $SEED: do not edit by hand -->"
     echo
     echo "| lever | settings (**reference**) | Dy peak × outside ; EU | magnet peak × outside ; JP | magnet shortage months JP,US,EU | net cost vs counterfactual, bn USD: JP ; US ; EU ; CN | CN lost export revenue, bn USD | JP months to <50% China Dy |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"

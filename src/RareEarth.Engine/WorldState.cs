@@ -46,11 +46,13 @@ public sealed class WorldState
     /// their sectors' and firms' need this month (the pooled price while no market split off). Reporting only: no
     /// agent reads it.</summary>
     public readonly double[] OutsidePrice;
+    /// <summary>The price a recorder reports for a material and region: region 1's is <see cref="OutsidePrice"/>.</summary>
+    public double ReportedPrice(int mat, int region) => region == 1 ? OutsidePrice[mat] : Price[mat * 2 + region];
     /// <summary>Region-0 countries whose rule on foreign goods embedding their content is in force this month (set by RulesPhase).</summary>
     public readonly int[] RuleCountries;
     public int RuleCountryCount;
     /// <summary>Willingness to pay's last ln(p / reference) and the price and reference it was computed for (a cache).</summary>
-    public double WtpPrice = double.NaN, WtpReference = double.NaN, WtpLogX;
+    internal double WtpPrice = double.NaN, WtpReference = double.NaN, WtpLogX;
     /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
     /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
     public readonly double[] ExpectedCountry, ExpectedLongCountry;
@@ -170,7 +172,7 @@ public sealed class WorldState
     public readonly double[] StockpileCn;       // [c, m] region-0 content share of the stockpile
     public readonly double[] LastShortageShare; // [c, m] last month's shortage / demand
     internal readonly double[] BuyerOfftake;    // per buyer slot: received outside the auction this month
-    internal readonly double[] BuyerBidAt;      // per buyer slot: its bid at its market's clearing price (Allocate)
+    internal readonly double[] BuyerBidAt;      // per buyer slot: its bid at the price its market was last evaluated at
     internal readonly int[] SellerRegion;
     internal readonly int[] BuyerRegion;
     internal readonly double[] SellerInner;     // share a region-1 seller may send to region 0

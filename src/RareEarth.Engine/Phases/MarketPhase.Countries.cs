@@ -129,16 +129,13 @@ public static partial class MarketPhase
     /// <summary>Region-1 countries' bids at p into <see cref="WorldState.CountryDemandScratch"/> (split-off ones: their capped net bids).</summary>
     static void CountryBids1(WorldState s, int mat, double p)
     {
-        Array.Clear(s.CountryDemandScratch);
         double stockFactor = PriceFactors(s, mat, 1, p);
         for (int i = 0; i < s.BuyerCount; i++)
-            if (s.BuyerMarket[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += Bid(s, i, p, stockFactor);
-        if (!s.AnySplit) return;
-        SplitDemand(s, p, stockFactor);
-        for (int d = 0; d < s.Model.C; d++) if (s.SplitOff[d]) s.CountryDemandScratch[d] = s.SplitScratch[d];
+            if (s.BuyerMarket[i] == 1) s.BuyerBidAt[i] = Bid(s, i, p, stockFactor);
+        CountryBids1At(s, p, stockFactor);
     }
 
-    /// <summary>As <see cref="CountryBids1"/> from the bids <see cref="MarketPhase.Allocate"/> left in BuyerBidAt (at p, stockFactor).</summary>
+    /// <summary>As <see cref="CountryBids1"/> from the pooled buyers' bids already in BuyerBidAt (at p, stockFactor).</summary>
     static void CountryBids1At(WorldState s, double p, double stockFactor)
     {
         Array.Clear(s.CountryDemandScratch);

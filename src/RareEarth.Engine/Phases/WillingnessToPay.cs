@@ -59,18 +59,20 @@ public static class WillingnessToPay
         // most buyers of a material share its reference price, and a market evaluates all its buyers at one price:
         // ln(p / reference) is kept from the last buyer (the same value, computed once)
         if (p != s.WtpPrice || reference != s.WtpReference) { s.WtpPrice = p; s.WtpReference = reference; s.WtpLogX = Math.Log(p / reference); }
-        double share = s.BuyerCostShare[i];
-        return ceiling * Math.Exp(-eta * Math.Log(1 - share + share * (p / reference)) - m.Behaviour.SubstitutionElasticity * s.WtpLogX);
+        return ceiling * Curve(p / reference, s.WtpLogX, s.BuyerCostShare[i], eta, m.Behaviour.SubstitutionElasticity);
     }
 
     /// <summary>
     /// x^(−e) · (1 − σ + σ·x)^(−η) for a price x times the reference (1 at or below it): the share of demand left when an
     /// input with cost share σ costs x times its reference, its product's elasticity is η and the substitution elasticity e.
     /// </summary>
-    public static double Curve(double x, double share, double eta, double e)
+    public static double Curve(double x, double share, double eta, double e) => x <= 1 ? 1 : Curve(x, Math.Log(x), share, eta, e);
+
+    /// <summary>As above with ln x already known.</summary>
+    static double Curve(double x, double logX, double share, double eta, double e)
     {
         if (x <= 1) return 1;
         double k = 1 - share + share * x;
-        return Math.Exp(-eta * Math.Log(k) - e * Math.Log(x));
+        return Math.Exp(-eta * Math.Log(k) - e * logX);
     }
 }

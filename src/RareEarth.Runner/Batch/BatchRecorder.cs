@@ -40,8 +40,8 @@ public sealed class BatchRecorder : IRecorder
     public void Record(WorldState s, int t)
     {
         int CM = _C * _M;
-        Array.Copy(s.Price, 0, _price, t * _M * 2, _M * 2);
-        for (int mat = 0; mat < _M; mat++) _price[(t * _M + mat) * 2 + 1] = s.OutsidePrice[mat]; // the reported outside price
+        for (int mat = 0; mat < _M; mat++)
+            for (int reg = 0; reg < 2; reg++) _price[(t * _M + mat) * 2 + reg] = s.ReportedPrice(mat, reg);
         Array.Copy(s.CountryPrice, 0, _countryPrice, t * CM, CM);
         Array.Copy(s.Demand, 0, _demand, t * CM, CM);
         Array.Copy(s.Shortage, 0, _shortage, t * CM, CM);

@@ -44,7 +44,7 @@ public sealed class BoundSeries
     public double Value(WorldState s)
     {
         var m = s.Model;
-        if (_region >= 0) return _region == 1 ? s.OutsidePrice[_materials[0]] : s.Price[_materials[0] * 2 + _region];
+        if (_region >= 0) return s.ReportedPrice(_materials[0], _region);
         int M = m.M, C = m.C;
         double sum = 0;
         for (int k = 0; k < _materials.Length; k++)

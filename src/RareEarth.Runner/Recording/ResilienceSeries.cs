@@ -69,7 +69,7 @@ public sealed class ResilienceSeries
             }
             FromRestrictor[at + mat] = from; ToRestrictor[at + mat] = to; Made[at + mat] = made; Recycled[at + mat] = rec;
             Demand[at + mat] = demand; Shortage[at + mat] = shortage; Stock[at + mat] = stock; Avoided[at + mat] = 0;
-            Price[at + mat] = outsideRegion == 1 ? s.OutsidePrice[mat] : s.Price[mat * 2 + outsideRegion];
+            Price[at + mat] = s.ReportedPrice(mat, outsideRegion);
         }
         for (int sec = 0; sec < m.S; sec++)
         {

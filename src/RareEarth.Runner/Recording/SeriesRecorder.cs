@@ -71,11 +71,10 @@ public sealed class SeriesRecorder : IRecorder
     public void Record(WorldState s, int t)
     {
         int CM = _C * _M;
-        Array.Copy(s.Price, 0, Price, t * _M * 2, _M * 2);
         for (int mat = 0; mat < _M; mat++)
         {
             PoolPrice[t * _M + mat] = s.Price[mat * 2 + 1];
-            Price[(t * _M + mat) * 2 + 1] = s.OutsidePrice[mat];
+            for (int reg = 0; reg < 2; reg++) Price[(t * _M + mat) * 2 + reg] = s.ReportedPrice(mat, reg);
         }
         Array.Copy(s.CountryPrice, 0, CountryPrice, t * CM, CM);
         Array.Copy(s.Production, 0, Production, t * CM, CM);

@@ -154,8 +154,10 @@ public sealed class WorldState
     internal readonly double[] SellerAsk;
     internal readonly double[] SellerFactor;    // share of offer allowed to cross borders inside region 1
     internal readonly double[] SellerSold;
+    internal readonly double[] SellerOfferAt;      // [seller] its offer at the price being settled (computed once, read many times)
     internal readonly int[] SellerFirm;
     internal readonly double[] CountryDemandScratch; // [c]
+    internal readonly double[] CrossShareScratch;    // [c] a region-1 country's sellers' cross-border share this material (NaN: not yet computed)
     internal readonly double[] CountryFromCn;        // [c]
     internal int BuyerCount, SellerCount;
 
@@ -236,8 +238,8 @@ public sealed class WorldState
         BuyerClass = new int[maxBuyers]; ClassElasticity = new double[maxBuyers]; ClassFactor = new double[maxBuyers * 2];
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
-        SellerSold = new double[maxSellers]; SellerFirm = new int[maxSellers];
-        CountryDemandScratch = new double[C]; CountryFromCn = new double[C];
+        SellerSold = new double[maxSellers]; SellerOfferAt = new double[maxSellers]; SellerFirm = new int[maxSellers];
+        CountryDemandScratch = new double[C]; CrossShareScratch = new double[C]; CountryFromCn = new double[C];
         ApprovalNoise = new double[C * M]; QuotaPlan = new double[M]; QuotaMonth = new double[C];
         QuotaGridDemand = new double[M * Phases.MarketPhase.QuotaGridPoints]; QuotaShadow = new double[C];
         Planned = new double[F]; Margin = new double[F]; Utilisation = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];

@@ -43,6 +43,7 @@ public static partial class MarketPhase
         if (s.Month == 0) return false; // ties are first observed in month 0
         bool added = false;
         double stockFactor = PriceFactors(s, mat, 1, p1);
+        bool offers = false; // the pooled sellers' offers at p1, computed for the first restricted country and read by the rest
         for (int d = 0; d < C; d++)
         {
             if (m.CountryRegion[d] != 1 || s.SplitOff[d]) continue;
@@ -53,10 +54,11 @@ public static partial class MarketPhase
             for (int i = 0; i < s.BuyerCount; i++)
                 if (s.BuyerMarket[i] == 1 && s.BuyerCountry[i] == d) need += Bid(s, i, p1, stockFactor);
             if (need <= 0) continue;
+            if (!offers) { for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 1) s.SellerOfferAt[j] = Offer(s, j, p1); offers = true; }
             for (int j = 0; j < s.SellerCount; j++)
             {
                 if (s.SellerMarket[j] != 1) continue;
-                double offer = Offer(s, j, p1);
+                double offer = s.SellerOfferAt[j];
                 if (m.FirmCountry[s.SellerFirm[j]] == d) need -= offer;
                 else clean += offer * CleanShare(s, j, mat, d);
             }

@@ -78,8 +78,9 @@ public static partial class MarketPhase
         else if (flow < 0)
         {
             // B: maybe region 1 ships to region 0 (e.g. ore to be separated), no duty on that direction
-            double p = Solve(s, mat, lo, hi, LinkedImport, 0, s.Price[mat * 2], 0);
-            double f1 = Excess(s, mat, 1, p);
+            // without a duty the linked-import curve is the linked-export one just solved (p1 = p0 · (1 + 0)): same root
+            double p = tau == 0 ? p0 : Solve(s, mat, lo, hi, LinkedImport, 0, s.Price[mat * 2], 0);
+            double f1 = tau == 0 ? flow : Excess(s, mat, 1, p);
             if (f1 >= 0)
             {
                 flow = 0;
@@ -190,6 +191,7 @@ public static partial class MarketPhase
         for (int i = 0; i < s.BuyerCount; i++)
             if (s.BuyerRegion[i] == 1) { double g = Gap(s, i); s.CountryDemandScratch[s.BuyerCountry[i]] += g; gap1 += g; }
         int inner = FirstCountryOfRegion(m, 0);
+        Array.Fill(s.CrossShareScratch, double.NaN);
         for (int f = 0; f < m.F; f++)
         {
             double avail = s.Inventory[f * m.M + mat];
@@ -206,7 +208,10 @@ public static partial class MarketPhase
             if (region == 1)
             {
                 double home = gap1 > 0 ? s.CountryDemandScratch[c] / gap1 : 1;
-                double cross = CrossBorderShare(s, c, mat, f);
+                // without embedded-content rules in force the share depends on the country only: computed once per country
+                double cross;
+                if (s.RuleCountryCount > 0) cross = CrossBorderShare(s, c, mat, f);
+                else if (double.IsNaN(cross = s.CrossShareScratch[c])) cross = s.CrossShareScratch[c] = CrossBorderShare(s, c, mat, f);
                 factor = home + (1 - home) * cross;
             }
             s.SellerFirm[n] = f; s.SellerAvail[n] = avail * factor; s.SellerAsk[n] = ask; s.SellerRegion[n] = region;
@@ -544,7 +549,14 @@ public static partial class MarketPhase
         double stock1 = PriceFactors(s, mat, 1, p1), y1 = 0;
         for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 1) y1 += s.BuyerBidAt[i] = Bid(s, i, p1, stock1);
         if (s.AnySplit) y1 += SplitDemand(s, p1, stock1);
-        double x0 = Supply(s, 0, p0), x1 = Supply(s, 1, p1);
+        // every pooled seller's offer at its region's price, once (summed in the same order as Supply)
+        double x0 = 0, x1 = 0;
+        for (int j = 0; j < s.SellerCount; j++)
+        {
+            int r = s.SellerMarket[j];
+            if (r == 0) x0 += s.SellerOfferAt[j] = Offer(s, j, p0);
+            else if (r == 1) x1 += s.SellerOfferAt[j] = Offer(s, j, p1);
+        }
         double exp01 = 0, exp10 = 0, sold0, sold1, recv0From0, recv0From1 = 0, recv1From1;
         if (flow >= 0)
         {
@@ -571,7 +583,7 @@ public static partial class MarketPhase
             int r = s.SellerMarket[j];
             if (r == 2) continue; // sells in its country's own market (AllocateSplitMarkets)
             double p = r == 0 ? p0 : p1, total = r == 0 ? x0 : x1, sold = r == 0 ? sold0 : sold1;
-            double q = total > 0 ? Offer(s, j, p) / total * sold : 0;
+            double q = total > 0 ? s.SellerOfferAt[j] / total * sold : 0;
             int f = s.SellerFirm[j], c = m.FirmCountry[f], fi = f * m.M + mat;
             q = Math.Min(q, s.Inventory[fi]);
             s.SellerSold[j] = q;
@@ -723,8 +735,9 @@ public static partial class MarketPhase
         return false;
     }
 
+    // offers first: they are cheap, and where anyone offers the bids need not be computed
     static bool Trades(WorldState s, int mat, int region, double p) =>
-        Demand(s, mat, region, p) > 1e-9 || Supply(s, region, p) > 1e-9;
+        Supply(s, region, p) > 1e-9 || Demand(s, mat, region, p) > 1e-9;
 
     static int Exporter(Model m) => FirstCountryOfRegion(m, 0);
 

@@ -230,6 +230,21 @@ public sealed class Model
         }
     }
 
+    /// <summary>
+    /// The first month in which the run and its counterfactual can differ: the earliest event or price floor the
+    /// counterfactual leaves out (<see cref="Months"/> when there is none). Before it the two runs are the same.
+    /// </summary>
+    public int CounterfactualDivergence
+    {
+        get
+        {
+            int first = Months;
+            foreach (var e in Events) if (!e.InCounterfactual) first = Math.Min(first, e.Month);
+            for (int i = 0; i < FloorCountry.Length; i++) if (!KeepsFloor(i)) first = Math.Min(first, FloorStart[i]);
+            return Math.Max(0, first);
+        }
+    }
+
     /// <summary>Whether price floor <paramref name="i"/> is in force in the counterfactual world.</summary>
     public bool KeepsFloor(int i) => i < FloorInCounterfactual.Length && FloorInCounterfactual[i];
 

@@ -17,6 +17,9 @@ public sealed class Rng
         _s0 = SplitMix64(ref x); _s1 = SplitMix64(ref x); _s2 = SplitMix64(ref x); _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>Continues from <paramref name="other"/>'s state (the same draws from here on).</summary>
+    public void CopyFrom(Rng other) { _s0 = other._s0; _s1 = other._s1; _s2 = other._s2; _s3 = other._s3; }
+
     public static ulong SplitMix64(ref ulong x)
     {
         ulong z = unchecked(x += 0x9E3779B97F4A7C15UL);

@@ -13,7 +13,7 @@ namespace RareEarth.Engine;
 /// Recording is the caller's: it reads the state after <see cref="Step"/> returns.
 /// The engine does no I/O, reads no clock and draws only from the state's own seeded generator.
 /// </summary>
-public static class Simulation
+public static partial class Simulation
 {
     /// <summary>Runs one month. Allocates nothing.</summary>
     public static void Step(WorldState s)
@@ -38,6 +38,50 @@ public static class Simulation
             recorder.Record(s, s.Month - 1);
         }
         recorder.End(s);
+    }
+}
+
+/// <summary>A run and its counterfactual run (the same world and seed without the confrontation).</summary>
+public static partial class Simulation
+{
+    /// <summary>
+    /// Runs <paramref name="run"/> and its counterfactual <paramref name="counterfactual"/> (a state of the same model with
+    /// <see cref="WorldState.Counterfactual"/> set, reset to the same seed), with the same results as two separate
+    /// <see cref="Run"/>s but the months before the two worlds can differ (<see cref="Model.CounterfactualDivergence"/>)
+    /// simulated once: both recorders see those months from the run's state, then the counterfactual continues from a
+    /// copy of it.
+    /// </summary>
+    public static void RunPaired(WorldState run, IRecorder recorder, WorldState counterfactual, IRecorder counterfactualRecorder)
+    {
+        if (!counterfactual.Counterfactual) throw new ArgumentException("the second state must be a counterfactual state", nameof(counterfactual));
+        var model = run.Model;
+        int shared = Math.Clamp(model.CounterfactualDivergence, 0, model.Months);
+        if (run.Month != 0 || counterfactual.Month != 0 || !ReferenceEquals(counterfactual.Model, model)) shared = 0;
+        recorder.Begin(model);
+        if (shared > 0)
+        {
+            counterfactualRecorder.Begin(model);
+            while (run.Month < shared)
+            {
+                Step(run);
+                recorder.Record(run, run.Month - 1);
+                counterfactualRecorder.Record(run, run.Month - 1);
+            }
+            counterfactual.CopyFrom(run);
+        }
+        while (run.Month < model.Months)
+        {
+            Step(run);
+            recorder.Record(run, run.Month - 1);
+        }
+        recorder.End(run);
+        if (shared == 0) { Run(counterfactual, counterfactualRecorder); return; }
+        while (counterfactual.Month < model.Months)
+        {
+            Step(counterfactual);
+            counterfactualRecorder.Record(counterfactual, counterfactual.Month - 1);
+        }
+        counterfactualRecorder.End(counterfactual);
     }
 }
 

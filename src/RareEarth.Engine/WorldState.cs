@@ -157,7 +157,8 @@ public sealed class WorldState
     internal readonly double[] SellerOfferAt;      // [seller] its offer at the price being settled (computed once, read many times)
     internal readonly int[] SellerFirm;
     internal readonly double[] CountryDemandScratch; // [c]
-    internal readonly double[] CrossShareScratch;    // [c] a region-1 country's sellers' cross-border share this material (NaN: not yet computed)
+    internal readonly double[] CrossShareScratch;    // [above, c] a region-1 country's sellers' cross-border share this material, for stocks
+                                                     // at or below / above the embedded-content rule's threshold (NaN: not yet computed)
     internal readonly double[] CountryFromCn;        // [c]
     internal int BuyerCount, SellerCount;
 
@@ -239,7 +240,7 @@ public sealed class WorldState
         BuyerCountry = new int[maxBuyers]; BuyerKind = new int[maxBuyers]; BuyerIndex = new int[maxBuyers];
         SellerAvail = new double[maxSellers]; SellerAsk = new double[maxSellers]; SellerFactor = new double[maxSellers];
         SellerSold = new double[maxSellers]; SellerOfferAt = new double[maxSellers]; SellerFirm = new int[maxSellers];
-        CountryDemandScratch = new double[C]; CrossShareScratch = new double[C]; CountryFromCn = new double[C];
+        CountryDemandScratch = new double[C]; CrossShareScratch = new double[2 * C]; CountryFromCn = new double[C];
         ApprovalNoise = new double[C * M]; QuotaPlan = new double[M]; QuotaMonth = new double[C];
         QuotaGridDemand = new double[M * Phases.MarketPhase.QuotaGridPoints]; QuotaShadow = new double[C];
         Planned = new double[F]; Margin = new double[F]; Utilisation = new double[F]; StockpileCn = new double[C * M]; LastShortageShare = new double[C * M];
@@ -263,6 +264,46 @@ public sealed class WorldState
             throw new ArgumentException("the model's dimensions differ from this state's; create a new WorldState for it", nameof(model));
         Model = model;
         Reset(seed);
+    }
+
+    /// <summary>
+    /// Makes this state a copy of <paramref name="source"/> (same model, same shape) at the month it has reached: every
+    /// array's contents, every scalar and the generator's state; only <see cref="Counterfactual"/> stays this state's own.
+    /// Used to start a counterfactual run from the months it shares with its run (<see cref="Simulation.RunPaired"/>).
+    /// Fields are found by reflection once, so a field added to the state is copied without touching this method.
+    /// </summary>
+    public void CopyFrom(WorldState source)
+    {
+        if (!ReferenceEquals(source.Model, Model) && !SameShape(source.Model, Model))
+            throw new ArgumentException("the states' models differ in shape", nameof(source));
+        Model = source.Model;
+        foreach (var f in StateFields.Arrays)
+        {
+            var from = (Array)f.GetValue(source)!;
+            Array.Copy(from, (Array)f.GetValue(this)!, from.Length);
+        }
+        foreach (var f in StateFields.Scalars) f.SetValue(this, f.GetValue(source));
+        Rng.CopyFrom(source.Rng);
+    }
+
+    /// <summary>The state's fields, by kind, for <see cref="CopyFrom"/>.</summary>
+    static class StateFields
+    {
+        internal static readonly System.Reflection.FieldInfo[] Arrays, Scalars;
+        static StateFields()
+        {
+            var all = typeof(WorldState).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+            var arrays = new List<System.Reflection.FieldInfo>(); var scalars = new List<System.Reflection.FieldInfo>();
+            foreach (var f in all)
+            {
+                if (f.Name == nameof(Counterfactual)) continue;
+                if (f.FieldType.IsArray) arrays.Add(f);
+                else if (f.FieldType.IsValueType) scalars.Add(f);
+                else if (f.FieldType != typeof(Rng) && f.FieldType != typeof(Model))
+                    throw new InvalidOperationException($"WorldState.CopyFrom does not know how to copy field {f.Name} ({f.FieldType.Name})");
+            }
+            Arrays = arrays.ToArray(); Scalars = scalars.ToArray();
+        }
     }
 
     /// <summary>True when a state sized for <paramref name="a"/> fits <paramref name="b"/>.</summary>

@@ -140,11 +140,18 @@ public static partial class MarketPhase
     /// <summary>As <see cref="CountryBids1"/> from the pooled buyers' bids already in BuyerBidAt (at p, stockFactor).</summary>
     static void CountryBids1At(WorldState s, double p, double stockFactor)
     {
+        if (s.AnySplit) SplitDemand(s, p, stockFactor);
+        SumCountryBids1(s);
+    }
+
+    /// <summary>Sums the pooled buyers' bids (BuyerBidAt) per country; split-off countries take their capped net bids from the
+    /// last <see cref="SplitDemand"/> (at the same price).</summary>
+    static void SumCountryBids1(WorldState s)
+    {
         Array.Clear(s.CountryDemandScratch);
         for (int i = 0; i < s.BuyerCount; i++)
             if (s.BuyerMarket[i] == 1) s.CountryDemandScratch[s.BuyerCountry[i]] += s.BuyerBidAt[i];
         if (!s.AnySplit) return;
-        SplitDemand(s, p, stockFactor);
         for (int d = 0; d < s.Model.C; d++) if (s.SplitOff[d]) s.CountryDemandScratch[d] = s.SplitScratch[d];
     }
 

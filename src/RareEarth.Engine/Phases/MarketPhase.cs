@@ -208,10 +208,15 @@ public static partial class MarketPhase
             if (region == 1)
             {
                 double home = gap1 > 0 ? s.CountryDemandScratch[c] / gap1 : 1;
-                // without embedded-content rules in force the share depends on the country only: computed once per country
+                // with at most one embedded-content rule in force the share depends on the country and on whether the
+                // firm's stock is above the rule's threshold only: computed once per country and side
                 double cross;
-                if (s.RuleCountryCount > 0) cross = CrossBorderShare(s, c, mat, f);
-                else if (double.IsNaN(cross = s.CrossShareScratch[c])) cross = s.CrossShareScratch[c] = CrossBorderShare(s, c, mat, f);
+                if (s.RuleCountryCount > 1) cross = CrossBorderShare(s, c, mat, f);
+                else
+                {
+                    int key = s.RuleCountryCount == 1 && s.InventoryCn[f * m.M + mat] > s.EmbeddedShare[s.RuleCountries[0]] ? m.C + c : c;
+                    if (double.IsNaN(cross = s.CrossShareScratch[key])) cross = s.CrossShareScratch[key] = CrossBorderShare(s, c, mat, f);
+                }
                 factor = home + (1 - home) * cross;
             }
             s.SellerFirm[n] = f; s.SellerAvail[n] = avail * factor; s.SellerAsk[n] = ask; s.SellerRegion[n] = region;
@@ -461,8 +466,26 @@ public static partial class MarketPhase
     /// <summary>Most region 0 may ship to region 1 at outside price p: per destination the smaller of its allowance and its bid, all under the quota.</summary>
     static double ChinaCap(WorldState s, int mat, double p, double quotaCap)
     {
-        var m = s.Model;
         CountryBids1(s, mat, p);
+        return CapFromCountryBids(s, mat, quotaCap);
+    }
+
+    /// <summary>Region 1's excess demand at p less what region 0 may ship to it there (<see cref="ChinaCap"/>): the pooled
+    /// buyers' bids are computed once for both (the same numbers as <see cref="Excess"/> and <see cref="ChinaCap"/>).</summary>
+    static double ConstrainedImportExcess(WorldState s, int mat, double p, double quotaCap)
+    {
+        double stockFactor = PriceFactors(s, mat, 1, p);
+        double demand = 0;
+        for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 1) demand += s.BuyerBidAt[i] = Bid(s, i, p, stockFactor);
+        if (s.AnySplit) demand += SplitDemand(s, p, stockFactor);
+        double excess = demand - Supply(s, 1, p);
+        SumCountryBids1(s);
+        return excess - CapFromCountryBids(s, mat, quotaCap);
+    }
+
+    static double CapFromCountryBids(WorldState s, int mat, double quotaCap)
+    {
+        var m = s.Model;
         double cap = 0;
         for (int d = 0; d < m.C; d++)
             if (m.CountryRegion[d] == 1) cap += Math.Min(s.Allowance[mat * m.C + d], s.CountryDemandScratch[d]);
@@ -483,7 +506,7 @@ public static partial class MarketPhase
     static double Evaluate(WorldState s, int mat, int kind, double p, double a, double quotaCap) => kind switch
     {
         LinkedExport => TotalExcess(s, mat, p, p * (1 + a)),
-        ConstrainedImport => Excess(s, mat, 1, p) - ChinaCap(s, mat, p, quotaCap),
+        ConstrainedImport => ConstrainedImportExcess(s, mat, p, quotaCap),
         RegionWithOutflow => Excess(s, mat, 0, p) + a,
         LinkedImport => TotalExcess(s, mat, p, p),
         RegionAlone1 => Excess(s, mat, 1, p),

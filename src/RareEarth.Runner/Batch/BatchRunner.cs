@@ -228,15 +228,16 @@ public static class BatchRunner
                     compileMs = sw.Elapsed.TotalMilliseconds;
                 }
                 else _state.Reset(seed);
-                Simulation.Run(_state, _recorder);
                 CountryTotals? cf = null;
                 if (_layout.HasCounterfactual)
                 {
                     if (_cfState is not null && WorldState.SameShape(_cfState.Model, _state.Model)) _cfState.Reset(_state.Model, seed);
                     else _cfState = new WorldState(_state.Model, seed) { Counterfactual = true };
-                    Simulation.Run(_cfState, _cfTotals);
+                    // the months before the confrontation's first event are simulated once for both
+                    Simulation.RunPaired(_state, _recorder, _cfState, _cfTotals);
                     cf = _cfTotals;
                 }
+                else Simulation.Run(_state, _recorder);
                 var metrics = new double[_layout.Metrics.Count];
                 _recorder.Metrics(metrics, cf);
                 var series = new double[_layout.Series.Count][];

@@ -27,6 +27,47 @@ public class CounterfactualTests
         Assert.NotEqual(SingleRun.Execute(model, 3).Price, cf.Price);
     }
 
+    [Theory]
+    [InlineData("controls-2025.yaml", 15)]      // 2024-01 start, licences from 2025-04
+    [InlineData("japan-2010.yaml", -1)]
+    [InlineData("what-if/japan-ban-2026.yaml", -1)]
+    public void APairedRunSharesTheMonthsBeforeTheConfrontationAndGivesTheSameResultsBitForBit(string scenario, int divergence)
+    {
+        var model = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario(scenario)).Model;
+        Assert.True(model.HasCounterfactual);
+        int shared = model.CounterfactualDivergence;
+        if (divergence >= 0) Assert.Equal(divergence, shared);
+        Assert.InRange(shared, 1, model.Months - 1); // something is shared, and the worlds do part
+        foreach (int seed in new[] { 1, 7 })
+        {
+            var run = new RareEarth.Runner.Recording.SeriesRecorder();
+            var cf = new RareEarth.Runner.Recording.SeriesRecorder();
+            var state = new RareEarth.Engine.WorldState(model, 1);
+            state.Reset(seed); // a reused state, as a batch worker's
+            var cfState = new RareEarth.Engine.WorldState(model, seed) { Counterfactual = true };
+            RareEarth.Engine.Simulation.RunPaired(state, run, cfState, cf);
+            AssertSameSeries(SingleRun.Execute(model, seed), run);
+            AssertSameSeries(SingleRun.Execute(model, seed, counterfactual: true), cf);
+            Assert.True(cfState.Counterfactual);
+        }
+    }
+
+    /// <summary>Every recorded array of two full recordings, bit for bit (found by reflection: a new series is compared too).</summary>
+    static void AssertSameSeries(RareEarth.Runner.Recording.SeriesRecorder expected, RareEarth.Runner.Recording.SeriesRecorder actual)
+    {
+        int compared = 0;
+        foreach (var f in typeof(RareEarth.Runner.Recording.SeriesRecorder).GetFields())
+        {
+            if (f.GetValue(expected) is not double[] e) continue;
+            var a = (double[])f.GetValue(actual)!;
+            Assert.True(e.AsSpan().SequenceEqual(a), $"{f.Name} differs");
+            compared++;
+        }
+        Assert.True(compared > 10);
+        Assert.Equal(expected.Totals.ExportRevenue, actual.Totals.ExportRevenue);
+        Assert.Equal(expected.Totals.EconomicLoss, actual.Totals.EconomicLoss);
+    }
+
     [Fact]
     public void NothingToRemoveMeansNoCounterfactual()
     {

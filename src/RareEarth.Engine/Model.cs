@@ -85,6 +85,9 @@ public sealed class Model
     public required double[] HoardingGain { get; init; }
     /// <summary>Half-life of perceived risk, months.</summary>
     public required double[] RiskHalfLife { get; init; }
+    double[]? _riskDecay;
+    /// <summary>Per country: the monthly factor perceived risk decays by, 0.5^(1 / half-life) (computed once).</summary>
+    public double[] RiskDecay => _riskDecay ??= RiskHalfLife.Select(h => Math.Pow(0.5, 1.0 / Math.Max(1e-9, h))).ToArray();
     /// <summary>Reaction rule: when export revenue of controlled materials falls below this share of its pre-control level, approval rates rise by RelaxStep per month. 0 disables.</summary>
     public required double[] RelaxRevenueShare { get; init; }
     public required double[] RelaxStep { get; init; }

@@ -195,6 +195,7 @@ public sealed class WorldState
     internal readonly double[] SplitOrigin;     // [split-off c, origin c] t of region-1 goods it imports from each origin
     internal readonly double[] HomeTake;        // [c] region-1 goods a pool country takes from its own sellers this month
     internal readonly double[] PoolLeft;        // [origin c] region-1 goods sold this month not taken by split-off countries
+    internal readonly int[] OriginsScratch;     // [2, C] the origins with goods to book (region 0's sellers, the pool's), ascending
     internal bool AnySplit;
 
     public WorldState(Model model, int seed)
@@ -249,7 +250,7 @@ public sealed class WorldState
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
         BuyerMarket = new int[maxBuyers]; SellerMarket = new int[maxSellers];
         SplitOff = new bool[C]; SplitAllowance = new double[C]; SplitTieLimit = new double[C]; SellerClean = new double[maxSellers * C]; SplitTies = new double[C]; SplitInflow = new double[C];
-        SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; SplitOrigin = new double[C * C]; PoolLeft = new double[C]; HomeTake = new double[C];
+        SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; SplitOrigin = new double[C * C]; PoolLeft = new double[C]; HomeTake = new double[C]; OriginsScratch = new int[2 * C];
         Rng = new Rng(seed);
         Reset(seed);
     }

@@ -30,7 +30,7 @@ public static class AdaptationPhase
 
         for (int c = 0; c < C; c++)
         {
-            s.Risk[c] *= Math.Pow(0.5, 1.0 / Math.Max(1e-9, m.RiskHalfLife[c]));
+            s.Risk[c] *= m.RiskDecay[c];
             double worstShortage = 0;
             for (int mat = 0; mat < M; mat++)
             {

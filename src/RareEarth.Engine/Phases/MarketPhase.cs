@@ -671,6 +671,9 @@ public static partial class MarketPhase
         for (int o = 0; o < C; o++) s.PoolLeft[o] = Math.Max(0, s.RegionCountrySold[C + o] - s.HomeTake[o]);
         if (s.AnySplit) AttributeSplitOrigins(s, mat, p1);
         double poolLeft = SumRegion(s.PoolLeft, 0, C);
+        // the origins AddTrade books from (those that sold anything), once for all buyers
+        var from0 = s.OriginsScratch.AsSpan(0, Origins(s.RegionCountrySold.AsSpan(0, C), s.OriginsScratch.AsSpan(0, C)));
+        var fromPool = s.OriginsScratch.AsSpan(C, Origins(s.PoolLeft, s.OriginsScratch.AsSpan(C, C)));
 
         // buyers of the two regions' markets: within a country pro rata to their bids; origin content mixed by source
         for (int i = 0; i < s.BuyerCount; i++)
@@ -697,9 +700,9 @@ public static partial class MarketPhase
             double cn = (q0 * 1.0 + q1 * cn1) / q;
             BuyerPays(s, mat, i, q, cn, q0, r == 0 ? p0 : p1);
             // bilateral trade: each source region's goods split over its seller countries (home goods at home)
-            AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), c, q0, soldReal0);
+            AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), from0, c, q0, soldReal0);
             if (qHome > 0) s.Trade[(c * m.M + mat) * C + c] += qHome;
-            AddTrade(s, mat, s.PoolLeft, c, q1 - qHome, poolLeft);
+            AddTrade(s, mat, s.PoolLeft, fromPool, c, q1 - qHome, poolLeft);
         }
         // export revenue of the controlling region's countries (duty included) and of region-1 sellers to region 0
         for (int c = 0; c < C; c++)
@@ -738,6 +741,22 @@ public static partial class MarketPhase
         int C = m.C;
         for (int o = 0; o < C; o++)
             if (sold[o] > 0) s.Trade[(o * m.M + mat) * C + dest] += q * sold[o] / total;
+    }
+
+    /// <summary>As above over <paramref name="origins"/>, the indices with <c>sold[o] &gt; 0</c> in ascending order (<see cref="Origins"/>).</summary>
+    static void AddTrade(WorldState s, int mat, ReadOnlySpan<double> sold, ReadOnlySpan<int> origins, int dest, double q, double total)
+    {
+        if (q <= 0 || total <= 0) return;
+        int M = s.Model.M, C = s.Model.C;
+        foreach (int o in origins) s.Trade[(o * M + mat) * C + dest] += q * sold[o] / total;
+    }
+
+    /// <summary>Writes the indices with <c>sold[o] &gt; 0</c>, ascending, into <paramref name="into"/>; returns how many.</summary>
+    static int Origins(ReadOnlySpan<double> sold, Span<int> into)
+    {
+        int n = 0;
+        for (int o = 0; o < sold.Length; o++) if (sold[o] > 0) into[n++] = o;
+        return n;
     }
 
     static double SumRegion(double[] a, int r, int C)

@@ -112,7 +112,7 @@ public static class CounterfactualBuilder
                 for (int o = 0; o < C; o++)
                 {
                     if (o == d) continue;
-                    double q1 = run.Imports[(d * M + mat) * C + o], q0 = cf.Imports[(d * M + mat) * C + o];
+                    double q1 = run.Imports[(o * M + mat) * C + d], q0 = cf.Imports[(o * M + mat) * C + d];
                     imported += q1;
                     if (Math.Max(q1, q0) > 0.5) origins.Add(new RerouteFlow(m.CountryIds[o], q1, q0));
                 }

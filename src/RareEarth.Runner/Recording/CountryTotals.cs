@@ -24,7 +24,7 @@ public sealed class CountryTotals : IRecorder
     public double[] Fiscal = [];
     /// <summary>[c] USD of export revenue.</summary>
     public double[] ExportRevenue = [];
-    /// <summary>[destination, m, origin] t imported over the horizon.</summary>
+    /// <summary>[origin, m, destination] t imported over the horizon (the layout of <see cref="WorldState.Trade"/>).</summary>
     public double[] Imports = [];
     /// <summary>[c, m] USD paid above the outside-China price while the country's market was split off.</summary>
     public double[] ImportPremium = [];
@@ -68,11 +68,9 @@ public sealed class CountryTotals : IRecorder
         for (int k = 0; k < ImportPremium.Length; k++) ImportPremium[k] += s.ImportPremium[k];
         for (int d = 0; d < _C; d++)
             for (int mat = 0; mat < M; mat++)
-            {
                 if (m.CountryRegion[d] != 0 && s.CountryPrice[mat * _C + d] > 1.005 * s.Price[mat * 2 + 1]) OwnMarketMonths[d * M + mat]++;
-                int k = (d * M + mat) * _C;
-                for (int o = 0; o < _C; o++) Imports[k + o] += s.Trade[(o * M + mat) * _C + d];
-            }
+        var trade = s.Trade;
+        for (int k = 0; k < Imports.Length; k++) Imports[k] += trade[k];
         for (int f = 0; f < m.F; f++)
             ProducerMargin[m.FirmCountry[f]] += s.FirmRevenue[f] - s.Activity[f] * m.FirmUnitCost[f] * 1000;
         Resilience.Record(s, t);

@@ -35,14 +35,29 @@ public sealed class ResilienceSeries
     public Model Model => _model;
     public int Months => _T;
 
+    /// <summary>Region-0 countries and the others, in ascending order.</summary>
+    int[] _inside = [], _outside = [];
+
     public void Begin(Model model)
     {
         _model = model;
+        if (_inside.Length + _outside.Length != model.C || !InsideMatches(model))
+        {
+            _inside = Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] == 0).ToArray();
+            _outside = Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] != 0).ToArray();
+        }
         if (model.Months == _T && model.M == _M) return; // every slot is overwritten month by month
         _T = model.Months; _M = model.M;
         int n = _T * _M;
         FromRestrictor = new double[n]; ToRestrictor = new double[n]; Made = new double[n]; Recycled = new double[n];
         Demand = new double[n]; Shortage = new double[n]; Avoided = new double[n]; Stock = new double[n]; Price = new double[n];
+    }
+
+    bool InsideMatches(Model model)
+    {
+        foreach (int c in _inside) if (model.CountryRegion[c] != 0) return false;
+        foreach (int c in _outside) if (model.CountryRegion[c] == 0) return false;
+        return true;
     }
 
     public void Record(WorldState s, int t)
@@ -56,11 +71,13 @@ public sealed class ResilienceSeries
             for (int c = 0; c < C; c++)
             {
                 bool outside = m.CountryRegion[c] != 0;
-                for (int o = 0; o < C; o++)
+                // flows across the line only: an outside country's imports from region-0 origins, a region-0 country's
+                // imports from outside origins (origins in ascending order, as a loop over all of them)
+                var origins = outside ? _inside : _outside;
+                for (int i = 0; i < origins.Length; i++)
                 {
-                    bool oOutside = m.CountryRegion[o] != 0;
-                    if (outside && !oOutside) from += s.Trade[(o * M + mat) * C + c];
-                    else if (!outside && oOutside) to += s.Trade[(o * M + mat) * C + c];
+                    double q = s.Trade[(origins[i] * M + mat) * C + c];
+                    if (outside) from += q; else to += q;
                 }
                 if (!outside) continue;
                 int k = c * M + mat;

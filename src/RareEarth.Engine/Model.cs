@@ -251,6 +251,23 @@ public sealed class Model
     /// <summary>Whether price floor <paramref name="i"/> is in force in the counterfactual world.</summary>
     public bool KeepsFloor(int i) => i < FloorInCounterfactual.Length && FloorInCounterfactual[i];
 
+    int[][]? _buyingFirms, _sellingFirms;
+    double[]? _processValueAtRef;
+    /// <summary>Per material: the firms whose process uses it as an input, in ascending order (computed once).</summary>
+    public int[] FirmsUsing(int mat) => (_buyingFirms ??= FirmsBy(p => p.Inputs))[mat];
+    /// <summary>Per material: the firms whose process makes it, in ascending order (computed once).</summary>
+    public int[] FirmsMaking(int mat) => (_sellingFirms ??= FirmsBy(p => p.Outputs))[mat];
+    /// <summary>Per process: the value of its outputs per unit of activity at reference prices, USD/kg (computed once).</summary>
+    public double ProcessValueAtRef(int process) => (_processValueAtRef ??= Processes.Select(p =>
+    {
+        double v = 0;
+        for (int o = 0; o < M; o++) v += p.Outputs[o] * RefPrice[o];
+        return v;
+    }).ToArray())[process];
+
+    int[][] FirmsBy(Func<ProcessSpec, double[]> amounts) =>
+        Enumerable.Range(0, M).Select(mat => Enumerable.Range(0, F).Where(f => amounts(Processes[FirmProcess[f]])[mat] > 0).ToArray()).ToArray();
+
     bool[]? _isMagnet;
     /// <summary>Whether a material is of kind magnet (computed once; no allocation after the first call).</summary>
     public bool IsMagnet(int mat) => (_isMagnet ??= MaterialKinds.Select(k => k == "magnet").ToArray())[mat];

@@ -123,7 +123,7 @@ public static partial class MarketPhase
             s.BuyerElasticity[n] = m.SectorElasticity[sec];
             n++;
         }
-        for (int f = 0; f < m.F; f++)
+        foreach (int f in m.FirmsUsing(mat))
         {
             var proc = m.Processes[m.FirmProcess[f]];
             double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
@@ -192,12 +192,10 @@ public static partial class MarketPhase
             if (s.BuyerRegion[i] == 1) { double g = Gap(s, i); s.CountryDemandScratch[s.BuyerCountry[i]] += g; gap1 += g; }
         int inner = FirstCountryOfRegion(m, 0);
         Array.Fill(s.CrossShareScratch, double.NaN);
-        for (int f = 0; f < m.F; f++)
+        foreach (int f in m.FirmsMaking(mat)) // firms sell only what they make
         {
             double avail = s.Inventory[f * m.M + mat];
             if (avail <= 1e-12) continue;
-            var proc = m.Processes[m.FirmProcess[f]];
-            if (proc.Outputs[mat] <= 0) continue; // firms sell only what they make
             int c = m.FirmCountry[f];
             int region = m.CountryRegion[c];
             double pe = s.Expected[mat * 2 + region];

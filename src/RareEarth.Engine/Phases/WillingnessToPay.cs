@@ -34,8 +34,7 @@ public static class WillingnessToPay
     public static void ForFirm(WorldState s, int n, ProcessSpec proc, int mat, double coef)
     {
         var m = s.Model;
-        double atRef = 0;
-        for (int o = 0; o < m.M; o++) atRef += proc.Outputs[o] * m.RefPrice[o];
+        double atRef = m.ProcessValueAtRef(m.FirmProcess[s.BuyerIndex[n]]);
         s.BuyerCostShare[n] = atRef > 0 ? Math.Min(1, coef * m.RefPrice[mat] / atRef) : 0;
         s.BuyerProductElasticity[n] = m.Behaviour.FirmProductElasticity;
         // derived demand: no firm pays more for a kg of input than the expected value of the output it makes

@@ -280,30 +280,42 @@ public sealed class WorldState
         Model = source.Model;
         foreach (var f in StateFields.Arrays)
         {
-            var from = (Array)f.GetValue(source)!;
-            Array.Copy(from, (Array)f.GetValue(this)!, from.Length);
+            Array from = (Array)f.GetValue(source)!, to = (Array)f.GetValue(this)!;
+            if (from.Length != to.Length) throw new ArgumentException($"the states differ in the size of {f.Name}", nameof(source));
+            Array.Copy(from, to, from.Length);
         }
-        foreach (var f in StateFields.Scalars) f.SetValue(this, f.GetValue(source));
+        StateFields.CopyScalars(source, this);
         Rng.CopyFrom(source.Rng);
     }
 
     /// <summary>The state's fields, by kind, for <see cref="CopyFrom"/>.</summary>
     static class StateFields
     {
-        internal static readonly System.Reflection.FieldInfo[] Arrays, Scalars;
+        /// <summary>Fixed: read-only scalars set at construction (sizes, e.g. LifetimeRing): not copied; the arrays they size
+        /// must agree in length, which <see cref="CopyFrom"/> checks.</summary>
+        internal static readonly System.Reflection.FieldInfo[] Arrays, Scalars, Fixed;
+        /// <summary>Copies every scalar field from the first state to the second (compiled once: no boxing).</summary>
+        internal static readonly Action<WorldState, WorldState> CopyScalars;
         static StateFields()
         {
             var all = typeof(WorldState).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
             var arrays = new List<System.Reflection.FieldInfo>(); var scalars = new List<System.Reflection.FieldInfo>();
+            var fixedScalars = new List<System.Reflection.FieldInfo>();
             foreach (var f in all)
             {
                 if (f.Name == nameof(Counterfactual)) continue;
                 if (f.FieldType.IsArray) arrays.Add(f);
-                else if (f.FieldType.IsValueType) scalars.Add(f);
+                else if (f.FieldType.IsValueType) (f.IsInitOnly ? fixedScalars : scalars).Add(f);
                 else if (f.FieldType != typeof(Rng) && f.FieldType != typeof(Model))
                     throw new InvalidOperationException($"WorldState.CopyFrom does not know how to copy field {f.Name} ({f.FieldType.Name})");
             }
-            Arrays = arrays.ToArray(); Scalars = scalars.ToArray();
+            Arrays = arrays.ToArray(); Scalars = scalars.ToArray(); Fixed = fixedScalars.ToArray();
+            var from = System.Linq.Expressions.Expression.Parameter(typeof(WorldState), "from");
+            var to = System.Linq.Expressions.Expression.Parameter(typeof(WorldState), "to");
+            var body = System.Linq.Expressions.Expression.Block(typeof(void), Scalars.Select(f =>
+                (System.Linq.Expressions.Expression)System.Linq.Expressions.Expression.Assign(
+                    System.Linq.Expressions.Expression.Field(to, f), System.Linq.Expressions.Expression.Field(from, f))).Append(System.Linq.Expressions.Expression.Empty()));
+            CopyScalars = System.Linq.Expressions.Expression.Lambda<Action<WorldState, WorldState>>(body, from, to).Compile();
         }
     }
 

@@ -53,6 +53,7 @@ public sealed class WorldState
     public int RuleCountryCount;
     /// <summary>Willingness to pay's last ln(p / reference) and the price and reference it was computed for (a cache).</summary>
     internal double WtpPrice = double.NaN, WtpReference = double.NaN, WtpLogX;
+    internal double WtpPrice2 = double.NaN, WtpReference2 = double.NaN, WtpLogX2; // a second slot: the two regions' prices alternate
     /// <summary>[m, c] short- and long-run expectations of the price in each country's market (its firms' decisions
     /// and its sectors' substitution read these; equal to the region's while its market never split off).</summary>
     public readonly double[] ExpectedCountry, ExpectedLongCountry;

@@ -56,9 +56,18 @@ public static class WillingnessToPay
         double ceiling = MarketPhase.ChokeFactor(m, p, reference, s.BuyerChoke[i]);
         if (p <= reference || ceiling <= 0) return ceiling;
         // most buyers of a material share its reference price, and a market evaluates all its buyers at one price:
-        // ln(p / reference) is kept from the last buyer (the same value, computed once)
-        if (p != s.WtpPrice || reference != s.WtpReference) { s.WtpPrice = p; s.WtpReference = reference; s.WtpLogX = Math.Log(p / reference); }
-        return ceiling * Curve(p / reference, s.WtpLogX, s.BuyerCostShare[i], eta, m.Behaviour.SubstitutionElasticity);
+        // ln(p / reference) is kept from the last buyers (the same value, computed once)
+        // ln(p / reference) of the last two (price, reference) pairs: a market evaluates its two regions' buyers in one pass
+        double logX;
+        if (p == s.WtpPrice && reference == s.WtpReference) logX = s.WtpLogX;
+        else if (p == s.WtpPrice2 && reference == s.WtpReference2) logX = s.WtpLogX2;
+        else
+        {
+            (s.WtpPrice2, s.WtpReference2, s.WtpLogX2) = (s.WtpPrice, s.WtpReference, s.WtpLogX);
+            (s.WtpPrice, s.WtpReference) = (p, reference);
+            logX = s.WtpLogX = Math.Log(p / reference);
+        }
+        return ceiling * Curve(p / reference, logX, s.BuyerCostShare[i], eta, m.Behaviour.SubstitutionElasticity);
     }
 
     /// <summary>

@@ -41,17 +41,18 @@ public sealed class ResilienceSeries
     public void Begin(Model model)
     {
         _model = model;
-        if (_inside.Length + _outside.Length != model.C || !InsideMatches(model))
-        {
-            _inside = Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] == 0).ToArray();
-            _outside = Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] != 0).ToArray();
-        }
+        if (_inside.Length + _outside.Length != model.C || !InsideMatches(model)) (_inside, _outside) = Sides(model);
         if (model.Months == _T && model.M == _M) return; // every slot is overwritten month by month
         _T = model.Months; _M = model.M;
         int n = _T * _M;
         FromRestrictor = new double[n]; ToRestrictor = new double[n]; Made = new double[n]; Recycled = new double[n];
         Demand = new double[n]; Shortage = new double[n]; Avoided = new double[n]; Stock = new double[n]; Price = new double[n];
     }
+
+    // in a method of its own: a lambda capturing Begin's parameter would allocate its closure on every call of Begin
+    static (int[] Inside, int[] Outside) Sides(Model model) =>
+        (Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] == 0).ToArray(),
+         Enumerable.Range(0, model.C).Where(c => model.CountryRegion[c] != 0).ToArray());
 
     bool InsideMatches(Model model)
     {

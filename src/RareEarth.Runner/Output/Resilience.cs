@@ -43,10 +43,12 @@ public sealed record ResilienceSummary(string Definition, IReadOnlyList<Disrupti
 /// <list type="bullet">
 /// <item>supply to the outside countries in month t: imports from the restricting region + their primary output + their
 /// recycling − their exports to the restricting region, as a 3-month trailing mean; loss share = (counterfactual − run) /
-/// counterfactual; price multiple = outside price in the run / in the counterfactual;</item>
-/// <item>a disruption starts in the first month with a loss share above <see cref="StartLoss"/> or a price multiple above
-/// <see cref="StartPrice"/>; it has recovered in the first later month from which, for <see cref="CalmMonths"/> months, the
-/// loss share stays at most <see cref="BandLoss"/> and the price multiple at most <see cref="BandPrice"/>;</item>
+/// counterfactual; price multiple = outside price in the run / in the counterfactual; unmet loss share = the loss less the
+/// fall in the outside countries' need (<see cref="UnmetLossShare"/>);</item>
+/// <item>a disruption starts in the first month with an unmet loss share above <see cref="StartLoss"/> or a price multiple
+/// above <see cref="StartPrice"/>; it has recovered in the first later month from which, for <see cref="CalmMonths"/> months,
+/// the unmet loss share stays at most <see cref="BandLoss"/> and the price multiple at most <see cref="BandPrice"/>; its size
+/// is the peak loss share of supply;</item>
 /// <item>over its window (start to the month before recovery, or to the horizon's end): cut = imports from the
 /// restricting region lost; recovery = cut − extra shortage; its parts: substitution and thrifting = extra need avoided;
 /// new supply = extra primary output outside; recycling = extra recycled output; stock release = extra drawdown of
@@ -65,8 +67,9 @@ public static class ResilienceBuilder
 
     public const string Definition =
         "per material, countries outside the restricting region, run vs counterfactual: supply = imports from the restricting region + " +
-        "primary output + recycling - exports to it (3-month mean); a disruption starts when supply is >10% below the counterfactual's or " +
-        "the price >1.25x; it has recovered when both stay within 5% and 1.1x for 6 months; recovery = lost imports - extra shortage over " +
+        "primary output + recycling - exports to it (3-month mean); a disruption starts when supply is >10% below the counterfactual's " +
+        "beyond what the users' lower need accounts for, or the price >1.25x; it has recovered when both stay within 5% and 1.1x for " +
+        "6 months; size = the peak loss of supply; recovery = lost imports - extra shortage over " +
         "the window = substitution/thrift + new supply + recycling + stock release + demand destruction + other (additive)";
 
     public static ResilienceSummary Build(CountryTotals run, CountryTotals cf)
@@ -131,13 +134,32 @@ public static class ResilienceBuilder
     }
 
     static bool Disrupted(ResilienceSeries run, ResilienceSeries cf, int mat, int t) =>
-        LossShare(run, cf, mat, t) > StartLoss || PriceMultiple(run, cf, mat, t) > StartPrice;
+        UnmetLossShare(run, cf, mat, t) > StartLoss || PriceMultiple(run, cf, mat, t) > StartPrice;
 
     static bool Calm(ResilienceSeries run, ResilienceSeries cf, int mat, int from)
     {
         for (int t = from; t < from + CalmMonths; t++)
-            if (LossShare(run, cf, mat, t) > BandLoss || PriceMultiple(run, cf, mat, t) > BandPrice) return false;
+            if (UnmetLossShare(run, cf, mat, t) > BandLoss || PriceMultiple(run, cf, mat, t) > BandPrice) return false;
         return true;
+    }
+
+    /// <summary>
+    /// The supply loss that the outside countries' lower need does not account for: (counterfactual − run supply − (counterfactual
+    /// − run need)) / counterfactual supply, 3-month trailing means; 0 without supply. Supply that falls because users thrift,
+    /// substitute or make less is not missing; supply that falls while they still need it is.
+    /// </summary>
+    public static double UnmetLossShare(ResilienceSeries run, ResilienceSeries cf, int mat, int t)
+    {
+        double s1 = Supply(run, mat, t), s0 = Supply(cf, mat, t);
+        return s0 > 1e-9 ? (s0 - s1 - (Need(cf, mat, t) - Need(run, mat, t))) / s0 : 0;
+    }
+
+    static double Need(ResilienceSeries s, int mat, int t)
+    {
+        int M = s.Model.M, from = Math.Max(0, t - SmoothMonths + 1);
+        double sum = 0;
+        for (int u = from; u <= t; u++) sum += s.Demand[u * M + mat];
+        return sum / (t - from + 1);
     }
 
     /// <summary>(counterfactual − run) / counterfactual of the outside countries' supply, 3-month trailing means; 0 without supply.</summary>

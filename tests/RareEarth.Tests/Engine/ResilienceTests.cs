@@ -38,6 +38,25 @@ public class ResilienceTests
     }
 
     [Fact]
+    public void LastingThriftWithNoShortageIsARecoveryNotAnEndlessDisruption()
+    {
+        // japan-2010: after the 2010 halt users outside China thrift Dy and Tb for good and need less; their supply stays below
+        // the counterfactual's, with no shortage and prices back. Judged on supply alone, those disruptions never recovered
+        // (and judged on supply to start but need to recover, every later month started a new one): on unmet supply, one
+        // disruption each, recovered within the horizon
+        var model = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("japan-2010.yaml")).Model;
+        var res = ResilienceBuilder.Build(SingleRun.Execute(model, 1).Totals, SingleRun.Execute(model, 1, counterfactual: true).Totals);
+        foreach (var mat in new[] { "dy_oxide", "tb_oxide" })
+        {
+            var list = res.Disruptions.Where(d => d.Material == mat).ToList();
+            Assert.Single(list);
+            Assert.Equal("2010-09", list[0].Start);
+            Assert.True(list[0].PeakSupplyLossShare > 0.5, $"{mat}: size {list[0].PeakSupplyLossShare}");
+            Assert.NotNull(list[0].RecoveryMonths);
+        }
+    }
+
+    [Fact]
     public void TheMechanismsAddUpToTheRecovery()
     {
         var res = Indicators(BanBoth);

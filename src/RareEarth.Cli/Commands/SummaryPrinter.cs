@@ -234,19 +234,24 @@ public static class SummaryPrinter
         {
             w.WriteLine();
             w.WriteLine("Resilience (Sprecher et al. 2017): disruptions of supply outside China against the counterfactual, their size, months to");
-            w.WriteLine("recover (supply within 5% and price within 1.1x for 6 months) and where the recovery came from (share of the tonnes):");
+            w.WriteLine("recover (supply short of need within 5% and price within 1.1x for 6 months) and where the recovery came from");
+            w.WriteLine("(share of the tonnes made up; in tonnes where the parts mostly cancel):");
             Rows(res.Disruptions.OrderByDescending(d => d.PeakSupplyLossShare).ToList(), d => IsFocusMaterial(d.Material), d => d.Material + d.Start,
                 d => $"{d.Material,-14} {d.Start}  supply -{Pct(d.PeakSupplyLossShare, 0)}, price x{d.PeakPriceMultiple.ToString("F1", CultureInfo.InvariantCulture)}, " +
                      (d.RecoveryMonths is int n ? $"recovered in {Months(n)}" : "not recovered by the end") +
                      (d.Shares is { } x
                          ? $"; substitution/thrift {Pct(x.SubstitutionThrift, 0)}, new supply {Pct(x.NewSupply, 0)}, recycling {Pct(x.Recycling, 0)}, " +
                            $"stocks {Pct(x.StockRelease, 0)}, demand destruction {Pct(x.DemandDestruction, 0)}, other {Pct(x.Other, 0)}"
-                         : "; no net recovery to share"),
+                         : d.RecoveryTonnes > 1e-9
+                             ? $"; made up {SignedTonnes(d.RecoveryTonnes)} from parts that mostly cancel: substitution/thrift {SignedTonnes(d.Tonnes.SubstitutionThrift)}, " +
+                               $"new supply {SignedTonnes(d.Tonnes.NewSupply)}, recycling {SignedTonnes(d.Tonnes.Recycling)}, stocks {SignedTonnes(d.Tonnes.StockRelease)}, " +
+                               $"demand destruction {SignedTonnes(d.Tonnes.DemandDestruction)}, other {SignedTonnes(d.Tonnes.Other)}"
+                             : "; no net recovery to share"),
                 "no disruption");
         }
 
         static string Signed(double usd) => (usd >= 0 ? "+" : "") + Bn(usd, 2);
-        static string SignedTonnes(double t) => (t >= 0 ? "+" : "-") + Tonnes(Math.Abs(t)) + " t";
+        static string SignedTonnes(double t) => Math.Abs(t) < 0.05 ? "+0 t" : (t >= 0 ? "+" : "-") + Tonnes(Math.Abs(t)) + " t";
 
         // ---- rows: what matters, headline rows always, the rest counted
 

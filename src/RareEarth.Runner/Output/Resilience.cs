@@ -24,7 +24,7 @@ public sealed record RecoveryMechanisms(double SubstitutionThrift, double NewSup
 /// (docs/model.md, "Resilience indicators"): when it started, its size, how long recovery took, and how the supply
 /// lost from the restricting region was made up. <c>RecoveryMonths</c> is null when supply and price were not back
 /// within the band before the horizon ended (the window then runs to the end). Shares are parts / recovery (null when
-/// the recovery is not positive).
+/// the recovery is not positive or less than <see cref="ResilienceBuilder.MinNetShare"/> of the parts' absolute sum).
 /// </summary>
 public sealed record Disruption(
     string Material, string Start, int StartIndex, string PeakMonth, double PeakSupplyLossShare, double PeakPriceMultiple,
@@ -61,6 +61,8 @@ public static class ResilienceBuilder
 {
     public const double StartLoss = 0.10, StartPrice = 1.25, BandLoss = 0.05, BandPrice = 1.10;
     public const int CalmMonths = 6, SmoothMonths = 3;
+    /// <summary>Shares are reported only when the net recovery is at least this part of the parts' absolute sum.</summary>
+    public const double MinNetShare = 0.25;
     public static readonly string[] MechanismNames = { "substitution_thrift", "new_supply", "recycling", "stock_release", "demand_destruction", "other" };
     /// <summary>The mechanisms' short names in the batch's column names (which stay short enough for an 80-column terminal).</summary>
     public static readonly string[] MechanismColumns = { "subst_thrift", "new_supply", "recycling", "stocks", "destruction", "other" };
@@ -125,7 +127,10 @@ public static class ResilienceBuilder
         double destruction = -demand - subst;
         double other = recovery - (subst + made + rec + stock + destruction);
         var tonnes = new RecoveryMechanisms(subst, made, rec, stock, destruction, other);
-        RecoveryMechanisms? shares = recovery > 1e-9
+        // shares only of a net recovery that is a fair part of the gross movements: where the parts mostly cancel, a share of
+        // their small net reads as thousands of percent (a few tonnes made up from hundreds moved in and out of stocks)
+        double gross = Math.Abs(subst) + Math.Abs(made) + Math.Abs(rec) + Math.Abs(stock) + Math.Abs(destruction) + Math.Abs(other);
+        RecoveryMechanisms? shares = recovery > 1e-9 && recovery >= MinNetShare * gross
             ? new RecoveryMechanisms(subst / recovery, made / recovery, rec / recovery, stock / recovery, destruction / recovery, other / recovery)
             : null;
         return new Disruption(m.MaterialIds[mat], m.MonthLabel(start), start, m.MonthLabel(peakT), peakLoss, peakPrice,

@@ -57,6 +57,20 @@ public class ResilienceTests
     }
 
     [Fact]
+    public void SharesAreReportedOnlyOfANetRecoveryThatIsAFairPartOfTheGrossMovements()
+    {
+        // controls-2025 has a disruption of ionic-clay concentrate where ~1 t is made up from hundreds of tonnes moved in and
+        // out of stocks: its shares would read as 12,906% and flatten every other bar of the chart
+        var model = ScenarioCompiler.LoadAndCompile(TestPaths.Scenario("controls-2025.yaml")).Model;
+        var res = ResilienceBuilder.Build(SingleRun.Execute(model, 1).Totals, SingleRun.Execute(model, 1, counterfactual: true).Totals);
+        Assert.Contains(res.Disruptions, d => d.Shares is null && d.RecoveryTonnes > 0);
+        Assert.Contains(res.Disruptions, d => d.Shares is not null && d.Material == "ndfeb_magnet");
+        foreach (var d in res.Disruptions.Where(d => d.Shares is not null))
+            for (int k = 0; k < ResilienceBuilder.MechanismNames.Length; k++)
+                Assert.InRange(d.Shares![k], -1 / ResilienceBuilder.MinNetShare, 1 / ResilienceBuilder.MinNetShare);
+    }
+
+    [Fact]
     public void TheMechanismsAddUpToTheRecovery()
     {
         var res = Indicators(BanBoth);

@@ -25,6 +25,19 @@ public sealed class ProcessSpec
     public bool IsRecycling { get; init; }
     /// <summary>Stage of the processes that only hold a material (speculative stockholders: they make nothing).</summary>
     public const string StockholdingStage = "stockholding";
+
+    int[]? _inputMaterials, _outputMaterials;
+    /// <summary>The materials with a positive input coefficient, ascending (computed once).</summary>
+    public int[] InputMaterials => _inputMaterials ??= Positive(Inputs);
+    /// <summary>The materials with a positive output coefficient, ascending (computed once).</summary>
+    public int[] OutputMaterials => _outputMaterials ??= Positive(Outputs);
+
+    static int[] Positive(double[] amounts)
+    {
+        var list = new List<int>();
+        for (int i = 0; i < amounts.Length; i++) if (amounts[i] > 0) list.Add(i);
+        return list.ToArray();
+    }
 }
 
 /// <summary>

@@ -122,9 +122,9 @@ public static class AdaptationPhase
         int c = m.FirmCountry[f];
         double sigma = proc.GradeSubstitution, weight = 0, sum = 0;
         bool logMean = Math.Abs(sigma - 1) < 1e-9;
-        for (int mat = 0; mat < m.M; mat++)
+        foreach (int mat in proc.InputMaterials)
         {
-            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            if (!proc.Thriftable[mat]) continue;
             double w = proc.Inputs[mat] * m.RefPrice[mat];
             double x = Math.Max(expected[mat * m.C + c] / m.RefPrice[mat], 1e-6);
             weight += w;
@@ -149,9 +149,9 @@ public static class AdaptationPhase
         int c = m.FirmCountry[f];
         double index = GradeIndex(s, f, proc, s.ExpectedCountry);
         double level = Math.Pow(index, -proc.GradeElasticity);
-        for (int mat = 0; mat < m.M; mat++)
+        foreach (int mat in proc.InputMaterials)
         {
-            if (!proc.Thriftable[mat] || proc.Inputs[mat] <= 0) continue;
+            if (!proc.Thriftable[mat]) continue;
             double x = Math.Max(s.ExpectedCountry[mat * m.C + c] / m.RefPrice[mat], 1e-6);
             double target = Math.Pow(x / index, -proc.GradeSubstitution) * level;
             s.Grade[f * m.M + mat] += (target - s.Grade[f * m.M + mat]) / Math.Max(1, m.FirmRndLag[f]);

@@ -33,16 +33,15 @@ public static class CapacityDecisions
             int fc = m.FirmCountry[f];
             double cash = ProductionPhase.CashCost(m, f) * 1000; // USD per t of activity
             double inputs = 0, topUp = 0;
-            for (int mat = 0; mat < m.M; mat++)
+            foreach (int mat in proc.InputMaterials)
             {
-                double p = s.CountryPrice[mat * m.C + fc];
                 double coef = ProductionPhase.InputCoefficient(s, f, proc, mat);
-                if (coef > 0) inputs += s.Activity[f] * coef * p * 1000;
-                if (proc.Outputs[mat] > 0)
-                {
-                    double floor = ProductionPhase.FloorFor(s, f, mat);
-                    if (floor > p) topUp += s.Activity[f] * proc.Outputs[mat] * (floor - p) * 1000;
-                }
+                if (coef > 0) inputs += s.Activity[f] * coef * s.CountryPrice[mat * m.C + fc] * 1000;
+            }
+            foreach (int mat in proc.OutputMaterials)
+            {
+                double p = s.CountryPrice[mat * m.C + fc], floor = ProductionPhase.FloorFor(s, f, mat);
+                if (floor > p) topUp += s.Activity[f] * proc.Outputs[mat] * (floor - p) * 1000;
             }
             // capacity built during the run is paid for with debt: its capital charge is a cash outflow (Molycorp's Phoenix)
             double built = Math.Max(0, s.Capacity[f] + s.Mothballed[f] - m.FirmCapacity0[f]);

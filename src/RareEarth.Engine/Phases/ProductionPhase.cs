@@ -50,7 +50,7 @@ public static class ProductionPhase
             // inputs limit what can be made; recyclers can only recycle the scrap their country has
             double actual = planned;
             if (proc.IsRecycling) actual = Math.Min(actual, s.Scrap[c]);
-            for (int mat = 0; mat < M; mat++)
+            foreach (int mat in proc.InputMaterials)
             {
                 double coef = InputCoefficient(s, f, proc, mat);
                 if (coef <= 0) continue;
@@ -63,7 +63,7 @@ public static class ProductionPhase
             if (!unreported) s.ProductionUsed[pq] += actual;
 
             double cnIn = 0, massIn = 0;
-            for (int mat = 0; mat < M; mat++)
+            foreach (int mat in proc.InputMaterials)
             {
                 double coef = InputCoefficient(s, f, proc, mat);
                 if (coef <= 0) continue;
@@ -77,7 +77,7 @@ public static class ProductionPhase
                 massIn += use;
             }
             double cnOut = m.CountryRegion[c] == 0 ? 1.0 : (massIn > 0 ? cnIn / massIn : 0.0);
-            for (int mat = 0; mat < M; mat++)
+            foreach (int mat in proc.OutputMaterials)
             {
                 double q = actual * proc.Outputs[mat];
                 if (q <= 0) continue;
@@ -133,9 +133,8 @@ public static class ProductionPhase
     {
         var m = s.Model;
         double value = 0, refValue = 0;
-        for (int mat = 0; mat < m.M; mat++)
+        foreach (int mat in proc.OutputMaterials)
         {
-            if (proc.Outputs[mat] <= 0) continue;
             value += proc.Outputs[mat] * s.ExpectedCountry[mat * m.C + c];
             refValue += proc.Outputs[mat] * m.RefPrice[mat];
         }
@@ -163,12 +162,11 @@ public static class ProductionPhase
         var m = s.Model;
         var prices = useLongRun ? s.ExpectedLongCountry : s.ExpectedCountry;
         double revenue = 0, cost = unitCost;
-        for (int mat = 0; mat < m.M; mat++)
+        foreach (int mat in proc.OutputMaterials) revenue += proc.Outputs[mat] * Math.Max(prices[mat * m.C + c], FloorFor(s, f, mat));
+        foreach (int mat in proc.InputMaterials)
         {
-            double p = prices[mat * m.C + c];
-            if (proc.Outputs[mat] > 0) revenue += proc.Outputs[mat] * Math.Max(p, FloorFor(s, f, mat));
             double coef = InputCoefficient(s, f, proc, mat);
-            if (coef > 0) cost += coef * p;
+            if (coef > 0) cost += coef * prices[mat * m.C + c];
         }
         return (revenue - cost) / Math.Max(cost, 1e-9);
     }
@@ -189,7 +187,7 @@ public static class ProductionPhase
     internal static int MainOutput(WorldState s, ProcessSpec proc, int c)
     {
         int best = -1; double bestValue = 0;
-        for (int mat = 0; mat < s.Model.M; mat++)
+        foreach (int mat in proc.OutputMaterials) // a material it does not make has no value (0 is never above bestValue)
         {
             double v = proc.Outputs[mat] * s.ExpectedCountry[mat * s.Model.C + c];
             if (v > bestValue) { bestValue = v; best = mat; }

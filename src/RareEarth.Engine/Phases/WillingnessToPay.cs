@@ -41,7 +41,7 @@ public static class WillingnessToPay
         // (a bound, it ignores the other inputs and the processing cost)
         int c = m.FirmCountry[s.BuyerIndex[n]];
         double output = 0;
-        for (int o = 0; o < m.M; o++) output += proc.Outputs[o] * s.ExpectedCountry[o * m.C + c];
+        foreach (int o in proc.OutputMaterials) output += proc.Outputs[o] * s.ExpectedCountry[o * m.C + c];
         s.BuyerReservation[n] = coef > 0 && output > 0 ? output / coef : double.PositiveInfinity;
     }
 

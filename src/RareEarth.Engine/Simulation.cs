@@ -13,7 +13,7 @@ namespace RareEarth.Engine;
 /// Recording is the caller's: it reads the state after <see cref="Step"/> returns.
 /// The engine does no I/O, reads no clock and draws only from the state's own seeded generator.
 /// </summary>
-public static partial class Simulation
+public static class Simulation
 {
     /// <summary>Runs one month. Allocates nothing.</summary>
     public static void Step(WorldState s)
@@ -39,11 +39,7 @@ public static partial class Simulation
         }
         recorder.End(s);
     }
-}
 
-/// <summary>A run and its counterfactual run (the same world and seed without the confrontation).</summary>
-public static partial class Simulation
-{
     /// <summary>
     /// Runs <paramref name="run"/> and its counterfactual <paramref name="counterfactual"/> (a state of the same model with
     /// <see cref="WorldState.Counterfactual"/> set, reset to the same seed), with the same results as two separate

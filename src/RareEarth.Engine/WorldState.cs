@@ -278,12 +278,14 @@ public sealed class WorldState
     {
         if (!ReferenceEquals(source.Model, Model) && !SameShape(source.Model, Model))
             throw new ArgumentException("the states' models differ in shape", nameof(source));
+        foreach (var f in StateFields.Arrays) // every size first: a mismatch leaves this state untouched
+            if (((Array)f.GetValue(source)!).Length != ((Array)f.GetValue(this)!).Length)
+                throw new ArgumentException($"the states differ in the size of {f.Name}", nameof(source));
         Model = source.Model;
         foreach (var f in StateFields.Arrays)
         {
-            Array from = (Array)f.GetValue(source)!, to = (Array)f.GetValue(this)!;
-            if (from.Length != to.Length) throw new ArgumentException($"the states differ in the size of {f.Name}", nameof(source));
-            Array.Copy(from, to, from.Length);
+            var from = (Array)f.GetValue(source)!;
+            Array.Copy(from, (Array)f.GetValue(this)!, from.Length);
         }
         StateFields.CopyScalars(source, this);
         Rng.CopyFrom(source.Rng);

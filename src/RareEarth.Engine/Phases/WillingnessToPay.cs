@@ -55,9 +55,8 @@ public static class WillingnessToPay
         double reference = s.BuyerChokeRef[i];
         double ceiling = MarketPhase.ChokeFactor(m, p, reference, s.BuyerChoke[i]);
         if (p <= reference || ceiling <= 0) return ceiling;
-        // most buyers of a material share its reference price, and a market evaluates all its buyers at one price:
-        // ln(p / reference) is kept from the last buyers (the same value, computed once)
-        // ln(p / reference) of the last two (price, reference) pairs: a market evaluates its two regions' buyers in one pass
+        // most buyers of a material share its reference price, and a market evaluates its buyers at one price per region
+        // (both regions in one pass): ln(p / reference) is kept for the last two (price, reference) pairs, computed once
         double logX;
         if (p == s.WtpPrice && reference == s.WtpReference) logX = s.WtpLogX;
         else if (p == s.WtpPrice2 && reference == s.WtpReference2) logX = s.WtpLogX2;

@@ -40,7 +40,6 @@ public static class BatchKit
         return db;
     }
 
-    /// <summary>The value summary.json gives for a metric of the batch layout (NaN where summary.json has none).</summary>
     /// <summary>What `run` writes to summary.json for this scenario and seed, counterfactual included.</summary>
     public static RunSummary SummaryOf(RareEarth.Scenarios.CompiledScenario compiled, int seed, RareEarth.Runner.Recording.SeriesRecorder? rec = null)
     {
@@ -53,16 +52,19 @@ public static class BatchKit
         };
     }
 
-    public static double FromSummary(RunSummary s, MetricDef m, BatchLayout layout)
+    /// <summary>The value summary.json gives for a metric of the batch layout (NaN where summary.json has none); a
+    /// country's peak market price from the run's own series when summary.json does not list its market.</summary>
+    public static double FromSummary(RunSummary s, MetricDef m, BatchLayout layout, RareEarth.Runner.Recording.SeriesRecorder run)
     {
         string? mat = m.Material >= 0 ? layout.MaterialIds[m.Material] : null;
         string? c = m.Country >= 0 ? layout.CountryIds[m.Country] : null;
         return m.Kind switch
         {
             MetricKind.PeakPriceMultiple => s.Prices.Single(p => p.Material == mat && p.Region == layout.RegionIds[m.Region]).PeakMultiple,
-            // a country's market price is its region's unless it split off (then summary.json lists it under its code)
-            MetricKind.PeakMarketPriceMultiple => (s.Prices.SingleOrDefault(p => p.Material == mat && p.Region == layout.CountryIds[m.Country])
-                                                   ?? s.Prices.Single(p => p.Material == mat && p.Region == layout.RegionIds[1])).PeakMultiple,
+            // summary.json lists a country's market under its code when it split off; otherwise the country paid its region's
+            // pooled price, which is the outside-China price only while no other country is cut off: read from the run's series
+            MetricKind.PeakMarketPriceMultiple => s.Prices.SingleOrDefault(p => p.Material == mat && p.Region == layout.CountryIds[m.Country])?.PeakMultiple
+                                                   ?? PooledPeakMultiple(run, m.Material, m.Country),
             MetricKind.ShortageShare => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.Share ?? double.NaN,
             MetricKind.ShortageMonths => s.Shortages.SingleOrDefault(x => x.Country == c && x.Material == mat)?.MonthsInShortage ?? double.NaN,
             MetricKind.DecouplingMonths50 => s.Decoupling.SingleOrDefault(d => d.Country == c && d.Material == mat && d.Basis == "direct")?.MonthsTo50 ?? double.NaN,
@@ -76,6 +78,14 @@ public static class BatchKit
             MetricKind.ResilienceShare => ResilienceBuilder.Main(s.Resilience!.Disruptions, mat!)?.Shares?[m.Mechanism] ?? double.NaN,
             _ => throw new ArgumentOutOfRangeException(nameof(m)),
         };
+    }
+
+    /// <summary>Peak over the baseline of country c's market price: its region's pooled price while its market did not split off.</summary>
+    static double PooledPeakMultiple(RareEarth.Runner.Recording.SeriesRecorder run, int mat, int c)
+    {
+        var w = BaselineWindow.Of(run.Model);
+        var price = run.CountryPriceSeries(mat, c);
+        return MetricMath.Peak(price, w.Shock).Peak / MetricMath.Mean(price, w.From, w.To);
     }
 
     /// <summary>One stored run's metric values by column name (NULL as NaN).</summary>

@@ -110,8 +110,8 @@ public class BatchRunTests
             var summary = BatchKit.SummaryOf(compiled, plan.Seeds[i], rec);
             var stored = BatchKit.StoredMetrics(store, layout, i);
             foreach (var m in layout.Metrics)
-                Assert.True(BatchKit.FromSummary(summary, m, layout).Equals(stored[m.Name]),
-                    $"run {i}, {m.Name}: summary {BatchKit.FromSummary(summary, m, layout):R}, batch {stored[m.Name]:R}");
+                Assert.True(BatchKit.FromSummary(summary, m, layout, rec).Equals(stored[m.Name]),
+                    $"run {i}, {m.Name}: summary {BatchKit.FromSummary(summary, m, layout, rec):R}, batch {stored[m.Name]:R}");
             // the stored series are the run's values rounded to 4 significant digits
             var price = store.Rows($"SELECT monthly FROM series_values v JOIN series_keys k USING (series_id) WHERE run_index = {i} AND metric = 'price' AND material = 'ndfeb_magnet' AND country = 'ROW'")
                 .Single()[0] as System.Collections.IEnumerable;
@@ -169,10 +169,11 @@ public class BatchRunTests
         int i = 3; // point 1 (18, 0.6), replication 1
         var sets = BatchKit.Short.Concat(plan.OverridesOf(i).Select(kv => $"{kv.Key}={kv.Value}")).ToList();
         var compiled = ScenarioCompiler.LoadAndCompile(BatchKit.Controls, sets);
-        var summary = BatchKit.SummaryOf(compiled, plan.Seeds[i]);
+        var rec = SingleRun.Execute(compiled, plan.Seeds[i]);
+        var summary = BatchKit.SummaryOf(compiled, plan.Seeds[i], rec);
         var layout = BatchLayout.For(scenario.Nominal.Model);
         var stored = BatchKit.StoredMetrics(store, layout, i);
-        foreach (var m in layout.Metrics) Assert.Equal(BatchKit.FromSummary(summary, m, layout), stored[m.Name]);
+        foreach (var m in layout.Metrics) Assert.Equal(BatchKit.FromSummary(summary, m, layout, rec), stored[m.Name]);
     }
 }
 

@@ -344,6 +344,9 @@ public sealed record Behaviour
     public double SupplierTieHeadroom { get; init; } = 0.25;
     /// <summary>Share of a supplier's sales tied to its customers by term contracts; the rest is sold spot to whoever may and will pay.</summary>
     public double SupplierContractShare { get; init; } = 0.7;
+    /// <summary>Share of the goods region-1 suppliers hold back from the pooled market (their ask above its price) that they
+    /// sell to a cut-off country at its own price; 0: a cut-off country gets from them only what they offer the pool.</summary>
+    public double HeldStockRerouteShare { get; init; } = 0.0;
     /// <summary>Short-run elasticity of substitution between a rare-earth input and the rest of a buyer's inputs (other grades and designs), against the reference price.</summary>
     public double SubstitutionElasticity { get; init; } = 0.15;
     /// <summary>Own-price elasticity of demand for a firm's product as its unit cost rises (its buyers turn to other suppliers and grades).</summary>

@@ -187,6 +187,7 @@ public sealed class WorldState
     internal readonly bool[] SplitOff;          // [c] this material's market split off from region 1
     internal readonly double[] SplitAllowance;  // [c] region-0 allowance of a split-off country, t
     internal readonly double[] SplitTieLimit;   // [c] its ties plus headroom plus qualified suppliers, t
+    internal readonly double[] ForeignOrigin;   // [c] origins of the goods held back from the pool that the split-off market being cleared bought
     internal readonly double[] SplitTies;       // [c] what it may take from region-1 suppliers at the price being evaluated (clean goods only)
     internal readonly double[] SellerClean;     // [seller, c] share of a seller's offer allowed into split-off country c
     internal readonly double[] SplitInflow;     // [c] imports delivered into its own market, t
@@ -250,7 +251,7 @@ public sealed class WorldState
         SellerRegion = new int[maxSellers]; SellerInner = new double[maxSellers];
         RegionCountrySold = new double[2 * C]; CountryRecv = new double[2 * C];
         BuyerMarket = new int[maxBuyers]; SellerMarket = new int[maxSellers];
-        SplitOff = new bool[C]; SplitAllowance = new double[C]; SplitTieLimit = new double[C]; SellerClean = new double[maxSellers * C]; SplitTies = new double[C]; SplitInflow = new double[C];
+        SplitOff = new bool[C]; SplitAllowance = new double[C]; SplitTieLimit = new double[C]; SellerClean = new double[maxSellers * C]; SplitTies = new double[C]; ForeignOrigin = new double[C]; SplitInflow = new double[C];
         SplitCnIn = new double[C]; SplitUnmet = new double[C]; SplitScratch = new double[C]; SplitOrigin = new double[C * C]; PoolLeft = new double[C]; HomeTake = new double[C]; OriginsScratch = new int[2 * C];
         Rng = new Rng(seed);
         Reset(seed);

@@ -88,6 +88,7 @@ public static class NumberRanges
     public static readonly NumberRange FirmElasticity = R("behaviour.firm_elasticity", 0, 5, "");
     public static readonly NumberRange SupplierTieMonths = R("behaviour.supplier_tie_months", 1, 120, "months");
     public static readonly NumberRange SupplierContractShare = R("behaviour.supplier_contract_share", 0, 1, "share");
+    public static readonly NumberRange HeldStockRerouteShare = R("behaviour.held_stock_reroute_share", 0, 1, "share");
     public static readonly NumberRange SupplierTieHeadroom = R("behaviour.supplier_tie_headroom", 0, 10, "share");
     public static readonly NumberRange SubstitutionElasticity = R("behaviour.substitution_elasticity", 0, 5, "");
     public static readonly NumberRange FirmProductElasticity = R("behaviour.firm_product_elasticity", 0, 20, "");

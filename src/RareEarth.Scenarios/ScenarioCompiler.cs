@@ -583,6 +583,7 @@ public static class ScenarioCompiler
             SupplierTieMonths = b.Num(R.SupplierTieMonths, d.SupplierTieMonths),
             SupplierTieHeadroom = b.Num(R.SupplierTieHeadroom, d.SupplierTieHeadroom),
             SupplierContractShare = b.Num(R.SupplierContractShare, d.SupplierContractShare),
+            HeldStockRerouteShare = b.Num(R.HeldStockRerouteShare, d.HeldStockRerouteShare),
             SubstitutionElasticity = b.Num(R.SubstitutionElasticity, d.SubstitutionElasticity),
             FirmProductElasticity = b.Num(R.FirmProductElasticity, d.FirmProductElasticity),
             LossReferenceShare = b.Num(R.LossReferenceShare, d.LossReferenceShare),

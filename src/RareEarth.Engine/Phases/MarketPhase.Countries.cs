@@ -167,10 +167,36 @@ public static partial class MarketPhase
     {
         var m = s.Model;
         double stockFactor = OwnMarketFactors(s, mat, d, p);
-        double sum = -s.SplitInflow[d];
+        double sum = -s.SplitInflow[d] - ForeignOffer(s, d, p);
         for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) sum += Bid(s, i, p, stockFactor);
         for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) sum -= Offer(s, j, p);
         return sum;
+    }
+
+    /// <summary>
+    /// What region-1 sellers in other countries offer split-off country d at its own price p beyond what they sold in the
+    /// pool: <c>held_stock_reroute_share</c> of the goods they held back at the pooled price (their ask above it) and would
+    /// sell at p, clean goods only, within d's ties and qualified suppliers (less what its pooled imports already used of
+    /// them) plus the spot share of those goods. At 1 sellers place offers across destinations by netback: a seller
+    /// holding out for more than the pool pays sells to a cut-off market that pays it, month by month, instead of holding
+    /// its goods until the pool pays and then releasing them in one lump. At 0 (the default) the goods stay with them
+    /// (committed to their own plants and offtakers, or held for the pool's price): docs/model.md, "Markets per country".
+    /// </summary>
+    static double ForeignOffer(WorldState s, int d, double p)
+    {
+        double share = s.Model.Behaviour.HeldStockRerouteShare;
+        if (share <= 0) return 0;
+        int C = s.Model.C;
+        double held = 0;
+        for (int j = 0; j < s.SellerCount; j++)
+        {
+            if (s.SellerMarket[j] != 1) continue;
+            double clean = s.SellerClean[j * C + d];
+            if (clean > 0) held += Math.Max(0, Offer(s, j, p) - s.SellerSold[j]) * clean;
+        }
+        held *= share;
+        double spot = 1 - s.Model.Behaviour.SupplierContractShare;
+        return Math.Min(held, Math.Max(0, s.SplitTieLimit[d] - s.CountryRecv[C + d]) + spot * held);
     }
 
     /// <summary>
@@ -196,7 +222,7 @@ public static partial class MarketPhase
             // last one stands (at least the pooled price), creeping up with the unmet share of use, and the scarcity shows
             // as shortage. (Buyers do not resell
             // their stocks to each other, which in a real thin market would set such a price: docs/model.md.)
-            double need = 0, supplyAtHi = inflow;
+            double need = 0, supplyAtHi = inflow + ForeignOffer(s, d, hi);
             for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) need += s.BuyerNeed[i];
             for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) supplyAtHi += Offer(s, j, hi);
             double pd = supplyAtHi < ThinMarket * need
@@ -208,17 +234,40 @@ public static partial class MarketPhase
             for (int i = 0; i < s.BuyerCount; i++) if (s.BuyerMarket[i] == 2 && s.BuyerCountry[i] == d) bids += Bid(s, i, pd, stockFactor);
             for (int j = 0; j < s.SellerCount; j++) if (s.SellerMarket[j] == 2 && m.FirmCountry[s.SellerFirm[j]] == d) home += Offer(s, j, pd);
 
-            // its own sellers sell what its imports leave of its buyers' bids
-            double homeWanted = Math.Min(home, Math.Max(0, bids - inflow)), homeSold = 0, homeCn = 0;
+            // its own sellers and the goods sellers elsewhere held back from the pool sell what its imports leave of its
+            // buyers' bids, in proportion to their offers at its price
+            double foreign = ForeignOffer(s, d, pd);
+            double wanted = Math.Min(home + foreign, Math.Max(0, bids - inflow)), homeSold = 0, homeCn = 0;
             for (int j = 0; j < s.SellerCount; j++)
             {
                 if (s.SellerMarket[j] != 2 || m.FirmCountry[s.SellerFirm[j]] != d) continue;
                 int fi = s.SellerFirm[j] * M + mat;
-                double q = home > 0 ? Math.Min(s.Inventory[fi], Offer(s, j, pd) / home * homeWanted) : 0;
+                double q = home > 0 ? Math.Min(s.Inventory[fi], Offer(s, j, pd) / (home + foreign) * wanted) : 0;
                 s.SellerSold[j] = q;
                 homeSold += q;
                 homeCn += q * s.InventoryCn[fi];
                 SellerEarns(s, j, mat, q, pd, q * pd);
+            }
+            double foreignWanted = foreign > 0 ? foreign / (home + foreign) * wanted : 0, foreignSold = 0, foreignCn = 0;
+            var foreignOrigin = s.ForeignOrigin.AsSpan(0, C);
+            foreignOrigin.Clear();
+            if (foreignWanted > 0)
+            {
+                double held = 0;
+                for (int j = 0; j < s.SellerCount; j++)
+                    if (s.SellerMarket[j] == 1) held += Math.Max(0, Offer(s, j, pd) - s.SellerSold[j]) * s.SellerClean[j * C + d];
+                for (int j = 0; j < s.SellerCount && held > 0; j++)
+                {
+                    if (s.SellerMarket[j] != 1) continue;
+                    int f = s.SellerFirm[j], fi = f * M + mat;
+                    double q = Math.Min(s.Inventory[fi], Math.Max(0, Offer(s, j, pd) - s.SellerSold[j]) * s.SellerClean[j * C + d] / held * foreignWanted);
+                    if (q <= 0) continue;
+                    s.SellerSold[j] += q;
+                    foreignSold += q;
+                    foreignCn += q * s.InventoryCn[fi];
+                    foreignOrigin[m.FirmCountry[f]] += q;
+                    SellerEarns(s, j, mat, q, pd, q * pd);
+                }
             }
 
             // its buyers: pro rata to their bids (to their gaps if nobody bids at this price)
@@ -228,23 +277,27 @@ public static partial class MarketPhase
             {
                 if (s.BuyerMarket[i] != 2 || s.BuyerCountry[i] != d || weights <= 0) continue;
                 double share = (bids > 0 ? Bid(s, i, pd, stockFactor) : Gap(s, i)) / weights;
-                double q0 = fromCn * share, q1 = fromPool * share, qh = homeSold * share;
-                double q = q0 + q1 + qh;
+                double q0 = fromCn * share, q1 = fromPool * share, qh = homeSold * share, qx = foreignSold * share;
+                double q = q0 + q1 + qh + qx;
                 if (q <= 0) continue;
-                double cn = (q0 + q1 * cnPool + homeCn * share) / q;
+                double cn = (q0 + q1 * cnPool + (homeCn + foreignCn) * share) / q;
                 BuyerPays(s, mat, i, q, cn, q0, pd);
                 AddTrade(s, mat, s.RegionCountrySold.AsSpan(0, C), d, q0, soldReal0);
                 AddTrade(s, mat, s.SplitOrigin.AsSpan(d * C, C), d, q1, fromPool);
+                AddTrade(s, mat, foreignOrigin, d, qx, foreignSold);
                 s.Trade[(d * M + mat) * C + d] += qh;
             }
 
-            // the premium on imports over the pooled price goes to the exporting countries
+            s.CountryRecv[C + d] += foreignSold; // imports from region-1 suppliers elsewhere: the ties follow them (UpdateTies)
+
+            // the premium on imports over the pooled price goes to the exporting countries (on the goods held back from
+            // the pool as on the rest: the pooled price is what their sellers could have had)
             double premium = pd - p1;
-            s.ImportPremium[d * M + mat] += premium * inflow * 1000;
+            s.ImportPremium[d * M + mat] += premium * (inflow + foreignSold) * 1000;
             for (int o = 0; o < C; o++)
             {
                 if (m.CountryRegion[o] == 0 && soldReal0 > 0) s.ExportRevenue[o] += premium * fromCn * s.RegionCountrySold[o] / soldReal0 * 1000;
-                s.ExportRevenue[o] += premium * s.SplitOrigin[d * C + o] * 1000;
+                s.ExportRevenue[o] += premium * (s.SplitOrigin[d * C + o] + foreignOrigin[o]) * 1000;
             }
         }
     }

@@ -26,6 +26,7 @@ SEED=${SEED:-1}
 OUT=${OUT:-docs/validation/whatifs.md}
 C25=${C25:-scenarios/controls-2025.yaml}
 J10=${J10:-scenarios/japan-2010.yaml}
+JB=${JB:-scenarios/what-if/japan-ban-2026.yaml}
 T0=$(date +%s)
 
 if [[ -z "${R:-}" ]]; then
@@ -178,7 +179,7 @@ events "$WORK/c25.yaml" >"$WORK/c25.events"
 CN_LIC=($(awk -F'|' '$3 == "export_regime" && $4 == "CN" && $6 == "licence" && $5 == "all" { print $2 "|" $1 }' "$WORK/c25.events" | sort | cut -d'|' -f2))
 if (( ${#CN_LIC[@]} < 3 )); then
   why="controls-2025 no longer has three CN licence events to all destinations (April, June, November 2025); found ${#CN_LIC[@]}: update docs/make-whatifs.sh"
-  for lv in approval halt target held stockpile_halt6; do SKIP[$lv]=$why; done
+  for lv in approval halt target stockpile_halt6; do SKIP[$lv]=$why; done
 fi
 E0=${CN_LIC[0]:-0} E1=${CN_LIC[1]:-1} E2=${CN_LIC[2]:-2}
 month_add() { awk -v m="$1" -v k="$2" 'BEGIN { y = substr(m, 1, 4) + 0; mo = substr(m, 6, 2) + 0 + k; y += int((mo - 1) / 12); mo = (mo - 1) % 12 + 1; printf "%04d-%02d", y, mo }'; }
@@ -204,13 +205,13 @@ for to in JP all; do
 done
 lever target "a 12-month ban of every rare-earth good from 2025-04 on Japan alone or on every destination (then all open, the April list under 95% licences a month later)" "$C25" ban_all "ban_all ban_JP"
 
-# 3b. held-back goods: under the ban on Japan alone, what suppliers outside China hold back from the pooled market (their ask
-# above its price) stays with them (0, the world's value) or is sold to Japan at its own price (1)
-for h in 0 1; do
-  run_setting held "held_$h" "held share $h" "$C25" --set "behaviour.held_stock_reroute_share=$h" --set "events.$E0.regime=ban" --set "events.$E0.materials=all" --set "events.$E0.to=JP" \
-    --set "events.$E1.month=$(month_add $SHOCK 12)" --set "events.$E1.regime=open" --set "events.$E1.materials=all" --set "events.$E1.to=all" --set "events.$E2.month=$(month_add $SHOCK 13)"
+# 3b. held-back goods: under the 2026 ban on Japan (scenarios/what-if/japan-ban-2026.yaml, China's 0.1% rule in force), what
+# suppliers outside China hold back from the pooled market (their ask above its price) stays with them (0, the world's
+# value), half of it or all of it may be sold to Japan at its own price
+for h in 0 0.5 1; do
+  run_setting held "held_$h" "held share $h" "$JB" --set "behaviour.held_stock_reroute_share=$h"
 done
-lever held "the ban on Japan alone of the target lever, with the goods suppliers outside China hold back from the pooled market kept by them (\`behaviour.held_stock_reroute_share\` 0, the world's value) or sold to Japan at its own price (1)" "$C25" held_0 "held_0 held_1"
+lever held "japan-ban-2026.yaml (a 12-month Chinese ban on every rare-earth good to Japan from 2026-01, the 0.1% rule in force): the share of what suppliers outside China hold back from the pooled market that they sell to Japan at its own price (\`behaviour.held_stock_reroute_share\`: 0, the world's value, 0.5, 1)" "$JB" held_0 "held_0 held_0.5 held_1"
 
 # 4. hoarding: every country's hoarding gain 0, the world's value, 3
 hz=() hw=() h3=()

@@ -138,6 +138,13 @@ public sealed class LeverCatalog
                 }
         if (floors.Count > 0) groups.Add(new LeverGroup("Price floors", "a guaranteed minimum price paid to a producer", floors));
         if (hoarding.Count > 0) groups.Add(new LeverGroup("Hoarding", "how strongly each country's buyers build stocks when they perceive risk", hoarding));
+        const string held = "behaviour.held_stock_reroute_share";
+        if (root.Get("behaviour")?.Get("held_stock_reroute_share") is { Kind: YKind.Scalar, IsNull: false } hs)
+            groups.Add(new LeverGroup("Trade between countries", "what a country cut off from China can still buy from suppliers elsewhere", new List<Lever>
+            {
+                Add(new Lever(held, "Trade between countries", "share of the stock suppliers elsewhere hold back that a cut-off country can buy at its own price",
+                    "number", hs.Value!, "share", 0, 1, 0.05, Help: "0: suppliers keep it (committed or held for a better price); 1: they sell it to the cut-off country. Japan's loss under a ban turns on it."), held),
+            }));
         Groups = groups;
     }
 

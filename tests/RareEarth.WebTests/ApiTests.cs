@@ -45,6 +45,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("price_floors.dod_mp_ndpr.price", ids25);                  // price floor
         Assert.Contains("countries.JP.stockpiles.dy_oxide.release_rate", ids25);   // stockpile release rule
         Assert.Contains(ids25, i => i!.StartsWith("ev") && i.EndsWith(".target"));  // stockpile programme
+        Assert.Contains("behaviour.held_stock_reroute_share", ids25);              // what a cut-off country can still buy
     }
 
     [Fact]
@@ -65,6 +66,22 @@ public sealed class ApiTests : IAsyncLifetime
             Assert.Contains(p.GetProperty("message").GetString()!, err);
         }
         Assert.Equal(new[] { "ev13.approval", "ev15.delay" }, problems.Select(p => p.GetProperty("lever").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task The_held_stock_lever_lets_a_banned_Japan_buy_what_suppliers_elsewhere_hold_back()
+    {
+        async Task<(string Command, double Cost)> Japan(Dictionary<string, string> levers)
+        {
+            var r = await _wb.Post("/api/run", Req(levers, scenario: "what-if/japan-ban-2026"));
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var v = await _wb.Json(r);
+            return (v.GetProperty("command").GetString()!, v.GetProperty("outcomes").GetProperty("cost:JP").GetDouble());
+        }
+        var kept = await Japan(new());
+        var held = await Japan(new() { ["behaviour.held_stock_reroute_share"] = "1" });
+        Assert.Contains("--set behaviour.held_stock_reroute_share=1", held.Command);
+        Assert.True(held.Cost < kept.Cost / 10, $"Japan's cost {held.Cost} with held stock sold to it, {kept.Cost} without");
     }
 
     [Fact]

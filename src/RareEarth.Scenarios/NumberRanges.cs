@@ -196,6 +196,7 @@ public static class NumberRanges
 
     // ---- events (the keys of each type: the Events table above) ----
     public static readonly NumberRange EventApproval = R("events.<n>.approval", 0, 1, "share");
+    public static readonly NumberRange EventApprovalByMaterial = R("events.<n>.approval_by_material.<id>", 0, 1, "share");
     public static readonly NumberRange EventDelay = W("events.<n>.delay", 0, 11, "months");
     public static readonly NumberRange EventDuty = R("events.<n>.duty", 0, 10, "share of price");
     public static readonly NumberRange EventQuota = R("events.<n>.tonnes_reo", 0, MaxTonnes, "t REO/yr");

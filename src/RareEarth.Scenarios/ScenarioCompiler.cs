@@ -637,9 +637,29 @@ public static class ScenarioCompiler
                         Kind = EventKind.ExportRegime, Country = country, Materials = e.Mask("materials", mIds, "material"),
                         Regime = kind, Value = e.Num(R.EventApproval, kind == RegimeKind.Licence ? 0.5 : 1), Delay = e.Int(R.EventDelay, 0),
                     };
+                    // approval_by_material: a rate of its own for some of the listed materials (one event each, the rest keep `approval`)
+                    var parts = new List<ScenarioEvent> { ev };
+                    if (e.Sub("approval_by_material") is { } byMat && ev.Materials is { } all)
+                    {
+                        var rest = (bool[])all.Clone();
+                        foreach (var (id, node) in byMat.Node.Entries)
+                        {
+                            int mat = mIds.IndexOf(id);
+                            if (mat < 0) { byMat.Error(node, id, $"unknown material '{id}'" + Suggest.For(id, mIds)); continue; }
+                            if (!all[mat]) { byMat.Error(node, id, $"'{id}' is not among this event's materials; expected one of them"); continue; }
+                            double rate = byMat.ParseNum(node, id, R.EventApprovalByMaterial, double.NaN);
+                            if (double.IsNaN(rate)) continue;
+                            var only = new bool[mIds.Count];
+                            only[mat] = true;
+                            rest[mat] = false;
+                            parts.Add(ev with { Materials = only, Value = rate });
+                        }
+                        parts[0] = ev with { Materials = rest };
+                    }
                     if (dests is not null && country >= 0)
-                        for (int d = 0; d < cIds.Count; d++)
-                            if (dests[d] && d != country) { list.Add(ev with { Destination = d }); origin.Add(i); }
+                        foreach (var part in parts)
+                            for (int d = 0; d < cIds.Count; d++)
+                                if (dests[d] && d != country) { list.Add(part with { Destination = d }); origin.Add(i); }
                     e.Done();
                     continue;
                 }

@@ -646,7 +646,7 @@ public static class ScenarioCompiler
                         {
                             int mat = mIds.IndexOf(id);
                             if (mat < 0) { byMat.Error(node, id, $"unknown material '{id}'" + Suggest.For(id, mIds)); continue; }
-                            if (!all[mat]) { byMat.Error(node, id, $"'{id}' is not among this event's materials; expected one of them"); continue; }
+                            if (!all[mat]) { byMat.Error(node, id, $"'{id}' is not among this event's materials; expected one of: {string.Join(", ", mIds.Where((_, k) => all[k]))} (or add it to materials)"); continue; }
                             double rate = byMat.ParseNum(node, id, R.EventApprovalByMaterial, double.NaN);
                             if (double.IsNaN(rate)) continue;
                             var only = new bool[mIds.Count];

@@ -188,16 +188,15 @@ public static partial class MarketPhase
         if (share <= 0) return 0;
         int C = s.Model.C;
         double held = 0;
-        for (int j = 0; j < s.SellerCount; j++)
-        {
-            if (s.SellerMarket[j] != 1) continue;
-            double clean = s.SellerClean[j * C + d];
-            if (clean > 0) held += Math.Max(0, Offer(s, j, p) - s.SellerSold[j]) * clean;
-        }
+        for (int j = 0; j < s.SellerCount; j++) held += HeldBack(s, j, d, p);
         held *= share;
         double spot = 1 - s.Model.Behaviour.SupplierContractShare;
         return Math.Min(held, Math.Max(0, s.SplitTieLimit[d] - s.CountryRecv[C + d]) + spot * held);
     }
+
+    /// <summary>What pooled seller j holds back from the pool and would sell split-off country d at price p (clean goods only).</summary>
+    static double HeldBack(WorldState s, int j, int d, double p) =>
+        s.SellerMarket[j] != 1 || s.SellerClean[j * s.Model.C + d] <= 0 ? 0 : Math.Max(0, Offer(s, j, p) - s.SellerSold[j]) * s.SellerClean[j * s.Model.C + d];
 
     /// <summary>
     /// Clears each split-off country's own market: its imports (region 0's allowance-capped goods and region 1's
@@ -253,14 +252,13 @@ public static partial class MarketPhase
             foreignOrigin.Clear();
             if (foreignWanted > 0)
             {
+                // each seller in proportion to what it holds back at this price (read before any of it is sold here)
                 double held = 0;
-                for (int j = 0; j < s.SellerCount; j++)
-                    if (s.SellerMarket[j] == 1) held += Math.Max(0, Offer(s, j, pd) - s.SellerSold[j]) * s.SellerClean[j * C + d];
+                for (int j = 0; j < s.SellerCount; j++) held += s.SellerOfferAt[j] = HeldBack(s, j, d, pd);
                 for (int j = 0; j < s.SellerCount && held > 0; j++)
                 {
-                    if (s.SellerMarket[j] != 1) continue;
                     int f = s.SellerFirm[j], fi = f * M + mat;
-                    double q = Math.Min(s.Inventory[fi], Math.Max(0, Offer(s, j, pd) - s.SellerSold[j]) * s.SellerClean[j * C + d] / held * foreignWanted);
+                    double q = Math.Min(s.Inventory[fi], s.SellerOfferAt[j] / held * foreignWanted);
                     if (q <= 0) continue;
                     s.SellerSold[j] += q;
                     foreignSold += q;
